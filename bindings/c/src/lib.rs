@@ -1,0 +1,1 @@
+//! The C ABI of libstix. Filled by the bindings work.

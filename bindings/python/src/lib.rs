@@ -1,0 +1,1 @@
+//! Python bindings for libstix (pyo3). Filled by the bindings work.

@@ -1,0 +1,5 @@
+//! The typed STIX 2.1 object model, lossless parsing and validation.
+
+pub mod diagnostic;
+
+pub use diagnostic::{pointer_escape, Diagnostic, Severity};

@@ -1,0 +1,1 @@
+//! A blocking TAXII 2.1 client returning `stix-core` types.
