@@ -3,3 +3,4 @@
 pub mod diagnostic;
 
 pub use diagnostic::{pointer_escape, Diagnostic, Severity};
+pub mod sco_id;
