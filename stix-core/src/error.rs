@@ -1,0 +1,86 @@
+//! The crate's error type.
+
+use serde::Serialize;
+
+/// Everything that can go wrong in `stix-core`, as plain data
+/// (so that bindings can hand it on). Positions are 1-based and absolute in
+/// the input that was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is not well-formed JSON (or not UTF-8 inside a string).
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// What the JSON reader reported.
+        message: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column (in bytes).
+        column: u64,
+    },
+    /// Reading the input failed.
+    #[error("I/O error: {0}")]
+    Io(String),
+    /// The document is not of the expected JSON shape (for example the top
+    /// level is not an object).
+    #[error("{message} (line {line}, column {column})")]
+    Shape {
+        /// What was expected.
+        message: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+    },
+    /// One value is larger than the reader's limit (see
+    /// [`crate::BundleReader::with_max_object_size`]).
+    #[error(
+        "value at {path} (line {line}, column {column}) is larger than the limit of {limit} bytes"
+    )]
+    TooLarge {
+        /// JSON Pointer of the value, such as `/objects/12`.
+        path: String,
+        /// The limit in bytes.
+        limit: usize,
+        /// 1-based line where the value starts.
+        line: u64,
+        /// 1-based column where the value starts.
+        column: u64,
+    },
+    /// A single object could not be read into the typed model.
+    #[error("{path}: {message}")]
+    Object {
+        /// JSON Pointer of the offending value, relative to the input.
+        path: String,
+        /// Stable rule id, such as `STIX-PARSE-01`.
+        rule: String,
+        /// What is wrong, naming the property.
+        message: String,
+        /// 1-based line, when known.
+        line: Option<u64>,
+        /// 1-based column, when known.
+        column: Option<u64>,
+    },
+    /// A timestamp does not follow SPEC §2.16.
+    #[error("invalid timestamp {value:?}: {reason}")]
+    Timestamp {
+        /// The text that was read.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// An identifier does not have the `<type>--<UUID>` shape.
+    #[error("invalid identifier {value:?}: {reason}")]
+    Identifier {
+        /// The text that was read.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}

@@ -1,0 +1,475 @@
+//! Streaming bundle reader: the objects of a bundle, one at a time, from
+//! any `std::io::Read`, in memory bounded by the largest single object.
+//!
+//! The reader walks the top level of the bundle itself (keys may come in
+//! any order, `objects` before or after `id`), cuts each element of
+//! `objects` out of the byte stream by tracking strings and brackets, and
+//! hands that one element to the typed parser. Nesting depth is only
+//! counted here, never recursed on; serde_json's own recursion limit then
+//! refuses absurdly deep elements with an error.
+
+use std::io::Read;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::parse::{make_item, syntax_error, BundleHeader, ParsedItem, Position};
+
+/// Default limit on the size of one element of `objects` (or one
+/// bundle-level value): 64 MiB.
+pub const DEFAULT_MAX_OBJECT_SIZE: usize = 64 * 1024 * 1024;
+
+const CHUNK: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the opening `{`.
+    Start,
+    /// Inside the top-level object, before a key (or the closing `}`).
+    Keys { first: bool },
+    /// Inside `objects`, before an element (or the closing `]`).
+    Elements { first: bool },
+    /// Finished (or failed).
+    Done,
+}
+
+/// A pull iterator over the elements of a bundle's `objects`, reading from
+/// any `Read` (a file, a socket, a decompressor, a byte slice).
+///
+/// Each call to `next` yields the next element as a [`ParsedItem`] (typed
+/// object, or raw JSON plus diagnostics), or a fatal [`Error`] (malformed
+/// JSON, I/O failure, an element larger than the limit) after which the
+/// iterator ends. The bundle-level properties are collected in
+/// [`BundleReader::header`] as they are met; they are complete once the
+/// iterator has returned `None`.
+///
+/// ```
+/// let json = br#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
+///   {"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4","value":"198.51.100.3"}]}"#;
+/// let mut reader = stix_core::BundleReader::new(&json[..]);
+/// let item = reader.next().unwrap().unwrap();
+/// assert_eq!(item.typed().unwrap().type_name(), "ipv4-addr");
+/// assert!(reader.next().is_none());
+/// assert_eq!(reader.header().object_count, 1);
+/// ```
+pub struct BundleReader<R> {
+    src: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    /// Absolute offset of `buf[pos]`.
+    offset: u64,
+    line: u64,
+    /// Absolute offset of the first byte of the current line.
+    line_start: u64,
+    state: State,
+    header: BundleHeader,
+    scratch: Vec<u8>,
+    max: usize,
+}
+
+impl<R: Read> BundleReader<R> {
+    /// A reader over `src` with the default size limit.
+    pub fn new(src: R) -> Self {
+        BundleReader {
+            src,
+            buf: vec![0u8; CHUNK].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            eof: false,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+            state: State::Start,
+            header: BundleHeader::default(),
+            scratch: Vec::new(),
+            max: DEFAULT_MAX_OBJECT_SIZE,
+        }
+    }
+
+    /// Set the largest accepted size in bytes of one element of `objects`
+    /// (and of one bundle-level value).
+    pub fn with_max_object_size(mut self, bytes: usize) -> Self {
+        self.max = bytes;
+        self
+    }
+
+    /// The bundle-level properties met so far.
+    pub fn header(&self) -> &BundleHeader {
+        &self.header
+    }
+
+    /// Take the bundle-level properties (complete after the last item).
+    pub fn into_header(self) -> BundleHeader {
+        self.header
+    }
+
+    fn here(&self) -> Position {
+        Position {
+            offset: self.offset,
+            line: self.line,
+            column: self.offset - self.line_start + 1,
+        }
+    }
+
+    fn json_err(&self, message: impl Into<String>) -> Error {
+        let p = self.here();
+        Error::Json {
+            message: message.into(),
+            line: p.line,
+            column: p.column,
+        }
+    }
+
+    /// Make sure at least one byte is buffered; false at end of input.
+    fn fill(&mut self) -> Result<bool, Error> {
+        if self.pos < self.len {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        self.pos = 0;
+        self.len = 0;
+        loop {
+            match self.src.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.len = n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Consume `n` buffered bytes, keeping the line count.
+    fn advance(&mut self, n: usize) {
+        let s = &self.buf[self.pos..self.pos + n];
+        if let Some(last) = memchr::memrchr(b'\n', s) {
+            self.line += memchr::memchr_iter(b'\n', s).count() as u64;
+            self.line_start = self.offset + last as u64 + 1;
+        }
+        self.pos += n;
+        self.offset += n as u64;
+    }
+
+    fn peek(&mut self) -> Result<Option<u8>, Error> {
+        Ok(if self.fill()? {
+            Some(self.buf[self.pos])
+        } else {
+            None
+        })
+    }
+
+    fn skip_ws(&mut self) -> Result<Option<u8>, Error> {
+        loop {
+            if !self.fill()? {
+                return Ok(None);
+            }
+            let s = &self.buf[self.pos..self.len];
+            let n = s
+                .iter()
+                .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(s.len());
+            self.advance(n);
+            if self.pos < self.len {
+                return Ok(Some(self.buf[self.pos]));
+            }
+        }
+    }
+
+    fn expect(&mut self, what: u8) -> Result<(), Error> {
+        match self.skip_ws()? {
+            Some(c) if c == what => {
+                self.advance(1);
+                Ok(())
+            }
+            Some(c) => Err(self.json_err(format!(
+                "expected `{}`, found `{}`",
+                what as char,
+                c.escape_ascii()
+            ))),
+            None => Err(self.json_err(format!("expected `{}`, found end of input", what as char))),
+        }
+    }
+
+    /// Copy the JSON value starting at the current byte into `scratch`.
+    /// Only strings and bracket depth are tracked; serde_json checks the
+    /// rest when the copy is parsed.
+    fn capture(&mut self, path: &dyn Fn() -> String) -> Result<Position, Error> {
+        let start = self.here();
+        self.scratch.clear();
+        let first = match self.peek()? {
+            Some(c) => c,
+            None => return Err(self.json_err("unexpected end of input, expected a value")),
+        };
+        // 0: scalar, 1: string, 2: container
+        let kind = match first {
+            b'"' => 1,
+            b'{' | b'[' => 2,
+            _ => 0,
+        };
+        let mut depth: u64 = 0;
+        let mut in_str = false;
+        let mut esc = false;
+        let mut begun = false;
+        loop {
+            if !self.fill()? {
+                return Err(self.json_err("unexpected end of input inside a value"));
+            }
+            let chunk = &self.buf[self.pos..self.len];
+            let mut i = 0;
+            let mut done = false;
+            while i < chunk.len() {
+                if esc {
+                    esc = false;
+                    i += 1;
+                    continue;
+                }
+                if in_str {
+                    match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+                        None => {
+                            i = chunk.len();
+                        }
+                        Some(j) => {
+                            i += j;
+                            if chunk[i] == b'\\' {
+                                esc = true;
+                            } else {
+                                in_str = false;
+                                if kind == 1 {
+                                    i += 1;
+                                    done = true;
+                                    break;
+                                }
+                            }
+                            i += 1;
+                        }
+                    }
+                    continue;
+                }
+                let c = chunk[i];
+                match kind {
+                    0 => {
+                        if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                            done = true;
+                            break;
+                        }
+                    }
+                    1 => {
+                        if !begun {
+                            begun = true;
+                            in_str = true;
+                        }
+                    }
+                    _ => match c {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                done = true;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    },
+                }
+                i += 1;
+            }
+            if self.scratch.len() + i > self.max {
+                return Err(Error::TooLarge {
+                    path: path(),
+                    limit: self.max,
+                    line: start.line,
+                    column: start.column,
+                });
+            }
+            self.scratch
+                .extend_from_slice(&self.buf[self.pos..self.pos + i]);
+            self.advance(i);
+            if done {
+                return Ok(start);
+            }
+        }
+    }
+
+    fn parse_scratch_value(&self, start: Position) -> Result<Value, Error> {
+        serde_json::from_slice(&self.scratch).map_err(|e| {
+            syntax_error(&e, start).unwrap_or_else(|| Error::Json {
+                message: e.to_string(),
+                line: start.line,
+                column: start.column,
+            })
+        })
+    }
+
+    /// After a top-level value: `,` then another key, or the closing `}`.
+    fn after_value(&mut self) -> Result<(), Error> {
+        match self.skip_ws()? {
+            Some(b',') => {
+                self.advance(1);
+                self.state = State::Keys { first: false };
+                Ok(())
+            }
+            Some(b'}') => {
+                self.advance(1);
+                if let Some(c) = self.skip_ws()? {
+                    return Err(self.json_err(format!(
+                        "trailing characters after the bundle (`{}`)",
+                        c.escape_ascii()
+                    )));
+                }
+                self.state = State::Done;
+                Ok(())
+            }
+            Some(c) => Err(self.json_err(format!(
+                "expected `,` or `}}` after a bundle property, found `{}`",
+                c.escape_ascii()
+            ))),
+            None => Err(self.json_err("unexpected end of input inside the bundle")),
+        }
+    }
+
+    fn step(&mut self) -> Result<Option<ParsedItem>, Error> {
+        loop {
+            match self.state {
+                State::Done => return Ok(None),
+                State::Start => {
+                    match self.skip_ws()? {
+                        Some(b'{') => {}
+                        Some(_) => {
+                            let p = self.here();
+                            return Err(Error::Shape {
+                                message: "a bundle must be a JSON object".into(),
+                                line: p.line,
+                                column: p.column,
+                            });
+                        }
+                        None => return Err(self.json_err("empty input, expected a JSON object")),
+                    }
+                    self.advance(1);
+                    self.state = State::Keys { first: true };
+                }
+                State::Keys { first } => {
+                    match self.skip_ws()? {
+                        Some(b'}') if first => {
+                            self.state = State::Keys { first: false };
+                            // Reuse the closing logic.
+                            self.after_value()?;
+                            continue;
+                        }
+                        Some(b'"') => {}
+                        Some(c) => {
+                            return Err(self.json_err(format!(
+                                "expected a property name, found `{}`",
+                                c.escape_ascii()
+                            )))
+                        }
+                        None => {
+                            return Err(self.json_err("unexpected end of input inside the bundle"))
+                        }
+                    }
+                    let kstart = self.capture(&|| String::from("(property name)"))?;
+                    let key: String = match self.parse_scratch_value(kstart)? {
+                        Value::String(s) => s,
+                        _ => return Err(self.json_err("expected a property name")),
+                    };
+                    self.expect(b':')?;
+                    self.skip_ws()?;
+                    if key == "objects" && self.peek()? == Some(b'[') {
+                        self.advance(1);
+                        self.header.has_objects = true;
+                        self.state = State::Elements { first: true };
+                        continue;
+                    }
+                    let vstart = self.capture(&|| format!("/{key}"))?;
+                    let value = self.parse_scratch_value(vstart)?;
+                    if key == "objects" {
+                        self.header.diagnostics.push(crate::Diagnostic::error(
+                            None,
+                            "/objects",
+                            crate::parse::RULE_BUNDLE_SHAPE,
+                            format!(
+                                "bundle `objects` must be a list, found {}",
+                                crate::parse::json_kind(&value)
+                            ),
+                        ));
+                        self.header.custom.insert(key, value);
+                    } else {
+                        self.header.set(key, value);
+                    }
+                    self.after_value()?;
+                }
+                State::Elements { first } => {
+                    let c = self.skip_ws()?;
+                    if c == Some(b']') {
+                        self.advance(1);
+                        self.after_value()?;
+                        continue;
+                    }
+                    if !first {
+                        match c {
+                            Some(b',') => {
+                                self.advance(1);
+                                if self.skip_ws()? == Some(b']') {
+                                    return Err(self.json_err("trailing comma in `objects`"));
+                                }
+                            }
+                            Some(c) => {
+                                return Err(self.json_err(format!(
+                                    "expected `,` or `]` in `objects`, found `{}`",
+                                    c.escape_ascii()
+                                )))
+                            }
+                            None => {
+                                return Err(
+                                    self.json_err("unexpected end of input inside `objects`")
+                                )
+                            }
+                        }
+                    }
+                    self.state = State::Elements { first: false };
+                    let index = self.header.object_count;
+                    let start = self.capture(&|| format!("/objects/{index}"))?;
+                    self.header.object_count += 1;
+                    let bundle_version = Some(self.header.detected_version());
+                    let item = make_item(
+                        &self.scratch,
+                        index,
+                        format!("/objects/{index}"),
+                        start,
+                        bundle_version,
+                    )?;
+                    // Do not keep a huge buffer alive for the rest of the stream.
+                    if self.scratch.capacity() > 4 * CHUNK {
+                        self.scratch = Vec::new();
+                    }
+                    return Ok(Some(item));
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Iterator for BundleReader<R> {
+    type Item = Result<ParsedItem, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.step() {
+            Ok(Some(item)) => Some(Ok(item)),
+            Ok(None) => None,
+            Err(e) => {
+                self.state = State::Done;
+                Some(Err(e))
+            }
+        }
+    }
+}
