@@ -17,7 +17,9 @@ use crate::object::StixObject;
 use crate::spec_version::SpecVersion;
 
 /// Rule id of a value that does not fit the typed model (wrong JSON type,
-/// bad timestamp or identifier, unknown enumeration value, missing `id`…).
+/// missing `id`, repeated key…). More specific faults use the checklist's
+/// ids: `STIX-TS-01/02/03` for timestamps, `STIX-ID-01` for identifiers,
+/// `STIX-VAL-09` for enumeration values, `STIX-VAL-07` for `null`.
 pub const RULE_PARSE: &str = "STIX-PARSE-01";
 /// Rule id of an element of `objects` that is not a JSON object or has no
 /// string `type`.
@@ -379,11 +381,7 @@ fn read_tracked(type_name: &str, bytes: &[u8], start: Position) -> Result<Object
             if let Some(i) = text.rfind(" at line ") {
                 text.truncate(i);
             }
-            let rule = if text.starts_with("invalid type: null") {
-                RULE_NULL
-            } else {
-                RULE_PARSE
-            };
+            let rule = classify(&text);
             let message = if dotted.is_empty() {
                 text
             } else {
@@ -397,6 +395,27 @@ fn read_tracked(type_name: &str, bytes: &[u8], start: Position) -> Result<Object
                 column,
             }))
         }
+    }
+}
+
+/// The most specific rule id for a parse failure message.
+fn classify(text: &str) -> &'static str {
+    if text.starts_with("invalid type: null") {
+        RULE_NULL
+    } else if text.starts_with("invalid timestamp") {
+        if text.contains("upper-case Z (no offsets)") {
+            "STIX-TS-02"
+        } else if text.contains("out of range") {
+            "STIX-TS-03"
+        } else {
+            "STIX-TS-01"
+        }
+    } else if text.starts_with("invalid identifier") {
+        "STIX-ID-01"
+    } else if text.contains("(expected one of:") {
+        "STIX-VAL-09"
+    } else {
+        RULE_PARSE
     }
 }
 
