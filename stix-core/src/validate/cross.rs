@@ -1,0 +1,156 @@
+//! Checks across the objects of one bundle, in bounded memory: only hashes
+//! of ids and of content are kept, plus the references that are still
+//! unresolved at the point they were read.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use crate::tlp;
+
+/// A reference to an object that is not in the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedRef {
+    /// The id of the referring object.
+    pub from_id: Option<String>,
+    /// JSON Pointer of the reference.
+    pub path: String,
+    /// The identifier that was not found.
+    pub target: String,
+}
+
+/// Two objects with the same `id` and `modified` but different content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateVersion {
+    /// The shared id.
+    pub id: String,
+    /// The shared `modified` (empty for objects that are not versioned).
+    pub modified: String,
+    /// JSON Pointer of the later copy.
+    pub path: String,
+}
+
+struct Pending {
+    seq: u64,
+    reference: UnresolvedRef,
+}
+
+/// Cross-object state for one bundle.
+#[derive(Default)]
+pub(crate) struct CrossObjects {
+    seen_ids: HashSet<u64>,
+    versions: HashMap<u64, u64>,
+    pending: HashMap<u64, Vec<Pending>>,
+    seq: u64,
+    pub(crate) duplicates: Vec<DuplicateVersion>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    // UUIDs are case-insensitive; type names are lower case anyway.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for b in id.bytes() {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
+}
+
+impl CrossObjects {
+    /// Record that an object with this id is present; resolves earlier
+    /// forward references to it.
+    pub(crate) fn object_seen(&mut self, id: &str) {
+        let h = id_hash(id);
+        self.seen_ids.insert(h);
+        self.pending.remove(&h);
+    }
+
+    /// Record a reference found at `path` in object `from`.
+    pub(crate) fn reference(&mut self, target: &str, from: Option<&str>, path: &str) {
+        if tlp::tlp_by_id(target).is_some() {
+            // The predefined TLP markings are known to every consumer.
+            return;
+        }
+        let h = id_hash(target);
+        if self.seen_ids.contains(&h) {
+            return;
+        }
+        self.seq += 1;
+        self.pending.entry(h).or_default().push(Pending {
+            seq: self.seq,
+            reference: UnresolvedRef {
+                from_id: from.map(str::to_owned),
+                path: path.to_owned(),
+                target: target.to_owned(),
+            },
+        });
+    }
+
+    /// Record one version (`id`, `modified`) with its content hash; returns
+    /// true when an earlier copy had the same version and other content.
+    pub(crate) fn version(&mut self, id: &str, modified: &str, content: u64, path: &str) -> bool {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id_hash(id).hash(&mut h);
+        modified.hash(&mut h);
+        let key = h.finish();
+        match self.versions.insert(key, content) {
+            Some(previous) if previous != content => {
+                self.duplicates.push(DuplicateVersion {
+                    id: id.to_owned(),
+                    modified: modified.to_owned(),
+                    path: path.to_owned(),
+                });
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The references still unresolved at the end, in the order read.
+    pub(crate) fn unresolved(&mut self) -> Vec<UnresolvedRef> {
+        let mut all: Vec<Pending> = self.pending.drain().flat_map(|(_, v)| v).collect();
+        all.sort_by_key(|p| p.seq);
+        all.into_iter().map(|p| p.reference).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_references_resolve_and_dangling_ones_remain() {
+        let mut x = CrossObjects::default();
+        x.object_seen("relationship--1");
+        x.reference(
+            "malware--AAA",
+            Some("relationship--1"),
+            "/objects/0/target_ref",
+        );
+        x.reference(
+            "indicator--b",
+            Some("relationship--1"),
+            "/objects/0/source_ref",
+        );
+        x.reference(
+            tlp::TLP1[3].id,
+            Some("relationship--1"),
+            "/objects/0/object_marking_refs/0",
+        );
+        x.object_seen("malware--aaa");
+        let left = x.unresolved();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].target, "indicator--b");
+        assert_eq!(left[0].path, "/objects/0/source_ref");
+    }
+
+    #[test]
+    fn same_version_with_other_content_is_a_duplicate() {
+        let mut x = CrossObjects::default();
+        assert!(!x.version("malware--a", "2021", 1, "/objects/0"));
+        assert!(!x.version("malware--a", "2021", 1, "/objects/1"));
+        assert!(x.version("malware--a", "2021", 2, "/objects/2"));
+        assert!(!x.version("malware--a", "2022", 3, "/objects/3"));
+        assert_eq!(x.duplicates.len(), 1);
+        assert_eq!(x.duplicates[0].path, "/objects/2");
+    }
+}
