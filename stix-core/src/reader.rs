@@ -95,6 +95,13 @@ impl<R: Read> BundleReader<R> {
         self
     }
 
+    /// The JSON text of the element the last call to `next` returned
+    /// (for a validator that reads it again in its own way). Only valid
+    /// until the next call to `next`.
+    pub fn last_raw(&self) -> &[u8] {
+        &self.scratch
+    }
+
     /// The bundle-level properties met so far.
     pub fn header(&self) -> &BundleHeader {
         &self.header
@@ -204,6 +211,11 @@ impl<R: Read> BundleReader<R> {
     /// rest when the copy is parsed.
     fn capture(&mut self, path: &dyn Fn() -> String) -> Result<Position, Error> {
         let start = self.here();
+        // Do not keep a huge buffer alive for the rest of the stream (it is
+        // kept until here so that `last_raw` can hand it out).
+        if self.scratch.capacity() > 4 * CHUNK {
+            self.scratch = Vec::new();
+        }
         self.scratch.clear();
         let first = match self.peek()? {
             Some(c) => c,
@@ -448,10 +460,6 @@ impl<R: Read> BundleReader<R> {
                         start,
                         bundle_version,
                     )?;
-                    // Do not keep a huge buffer alive for the rest of the stream.
-                    if self.scratch.capacity() > 4 * CHUNK {
-                        self.scratch = Vec::new();
-                    }
                     return Ok(Some(item));
                 }
             }

@@ -27,6 +27,14 @@ fn run_case(dir: &str, name: &str) -> BundleReport {
         ..ValidationOptions::default()
     };
     let report = validate_str(&input, &options);
+    let streamed = stix_core::validate::validate_reader(input.as_bytes(), &options).unwrap();
+    assert_eq!(
+        report.valid(),
+        streamed.valid(),
+        "{name}: streaming verdict differs"
+    );
+    assert_eq!(report.unresolved_refs, streamed.unresolved_refs, "{name}");
+    assert_eq!(report.duplicates, streamed.duplicates, "{name}");
     let dump = || {
         report
             .all_diagnostics()

@@ -53,3 +53,42 @@ fn every_valid_file_has_zero_errors() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn streaming_and_in_memory_give_the_same_verdicts() {
+    let mut files = Vec::new();
+    json_files(&corpus().join("valid"), &mut files);
+    json_files(&corpus().join("quirks"), &mut files);
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mem = validate_str(&text, &ValidationOptions::default());
+        let streamed =
+            stix_core::validate::validate_reader(text.as_bytes(), &ValidationOptions::default())
+                .unwrap();
+        assert_eq!(mem.objects.len(), streamed.objects.len(), "{}", f.display());
+        assert_eq!(
+            mem.counts_by_type,
+            streamed.counts_by_type,
+            "{}",
+            f.display()
+        );
+        assert_eq!(
+            mem.unresolved_refs,
+            streamed.unresolved_refs,
+            "{}",
+            f.display()
+        );
+        for (a, b) in mem.objects.iter().zip(&streamed.objects) {
+            assert_eq!(
+                a.valid,
+                b.valid,
+                "{} {:?}\n{:#?}\n{:#?}",
+                f.display(),
+                a.id,
+                a.diagnostics,
+                b.diagnostics
+            );
+        }
+        assert_eq!(mem.valid(), streamed.valid(), "{}", f.display());
+    }
+}

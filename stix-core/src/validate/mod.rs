@@ -4,13 +4,16 @@
 //! Two ways in:
 //! - [`Validator`] judges one object at a time and keeps the cross-object
 //!   state of the bundle in bounded memory (hashes only), for streaming.
-//! - [`validate_str`] / [`validate_reader`] judge a whole document and
-//!   return an owned [`BundleReport`].
+//! - [`ValidatingReader`] streams a bundle from any `Read`: each object
+//!   typed by the model and judged by the validator.
+//! - [`validate_reader`] (streaming) and [`validate_str`] (in memory) judge
+//!   a whole document and return an owned [`BundleReport`].
 
 mod cross;
 mod object;
 mod pattern;
 mod props;
+mod stream;
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
@@ -24,6 +27,7 @@ use crate::spec_version::SpecVersion;
 use crate::tlp::{self, TlpLevel, TlpVersion};
 
 pub use cross::{DuplicateVersion, UnresolvedRef};
+pub use stream::{validate_reader, Finished, ValidatedItem, ValidatingReader};
 
 /// How to validate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -454,16 +458,6 @@ pub fn validate_str(text: &str, options: &ValidationOptions) -> BundleReport {
     }
     report.finish_with(v.finish());
     report
-}
-
-/// Validate a whole document read from `reader` (a bundle or a lone object).
-pub fn validate_reader<R: std::io::Read>(
-    mut reader: R,
-    options: &ValidationOptions,
-) -> Result<BundleReport, crate::error::Error> {
-    let mut text = String::new();
-    reader.read_to_string(&mut text)?;
-    Ok(validate_str(&text, options))
 }
 
 impl BundleReport {
