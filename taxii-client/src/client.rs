@@ -49,6 +49,10 @@ impl Client {
         &self.transport
     }
 
+    pub(crate) fn transport_ref(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The discovery URL (with a trailing slash, without credentials).
     pub fn discovery_url(&self) -> String {
         redact(&self.discovery())
@@ -387,6 +391,7 @@ impl Collection {
             url,
             body: None,
             cursor: None,
+            taxii20: None,
         };
         self.transport.execute(&req).map(|_| ())
     }
@@ -399,6 +404,7 @@ impl Collection {
             url: join(&self.url, "objects")?,
             body: Some(body),
             cursor: None,
+            taxii20: None,
         };
         let resp = self.transport.execute(&req).map_err(|e| match e {
             Error::PayloadTooLarge { failure, .. } => Error::PayloadTooLarge {

@@ -35,6 +35,7 @@ pub mod media;
 mod paging;
 mod poller;
 mod resources;
+mod taxii20;
 mod timestamp;
 mod transport;
 
@@ -49,4 +50,5 @@ pub use media::ContentTypePolicy;
 pub use paging::Pages;
 pub use poller::{Checkpoint, CheckpointStore, JsonFileStore, MemoryStore, Poller, RecentKey};
 pub use resources::{ApiRootInfo, CollectionInfo, Discovery, ManifestRecord, Status, StatusDetail};
+pub use taxii20::ItemRange;
 pub use timestamp::Timestamp;

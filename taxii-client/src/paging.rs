@@ -33,6 +33,8 @@ use crate::filter::Filter;
 use crate::timestamp::Timestamp;
 use crate::transport::{redact, Request, Transport};
 
+const MAX_BOOST: u32 = 16;
+
 /// Iterator over the pages of one query. Each item is one HTTP request.
 pub struct Pages<T: Item> {
     transport: Arc<Transport>,
@@ -40,6 +42,9 @@ pub struct Pages<T: Item> {
     filter: Filter,
     next: Option<String>,
     fallback_after: Option<Timestamp>,
+    /// Multiplier of `limit` while the `added_after` fallback is stuck in a
+    /// run of objects sharing one `date_added`.
+    boost: u32,
     done: bool,
     pending_error: Option<Error>,
     pages: u64,
@@ -70,6 +75,7 @@ impl<T: Item> Pages<T> {
             filter,
             next: None,
             fallback_after: None,
+            boost: 1,
             done: false,
             pending_error,
             pages: 0,
@@ -110,7 +116,11 @@ impl<T: Item> Pages<T> {
         let mut url = self.url.clone();
         {
             let mut q = url.query_pairs_mut();
-            for (k, v) in self.filter.pairs(self.fallback_after, cfg.default_limit) {
+            let mut filter = self.filter.clone();
+            if self.boost > 1 {
+                filter.limit = self.limit().map(|l| l.saturating_mul(self.boost));
+            }
+            for (k, v) in filter.pairs(self.fallback_after, cfg.default_limit) {
                 q.append_pair(k, &v);
             }
             if let Some(n) = &self.next {
@@ -127,6 +137,25 @@ impl<T: Item> Pages<T> {
             resp.header("x-taxii-date-added-last"),
             cfg.strict_envelopes,
         )
+    }
+
+    fn limit(&self) -> Option<u32> {
+        self.filter.limit.or(self.transport.config.default_limit)
+    }
+
+    /// In the `added_after` fallback, a page that brings nothing new means a
+    /// run of equal `date_added` at least a page long: ask again with a
+    /// larger page, as long as the server honoured the previous size.
+    fn try_boost(&mut self, served: usize) -> bool {
+        if self.next.is_some() || self.fallback_after.is_none() || self.boost >= MAX_BOOST {
+            return false;
+        }
+        let asked = self.limit().map(|l| l.saturating_mul(self.boost) as usize);
+        if asked.is_some_and(|a| served < a) {
+            return false; // the server caps the page size: a bigger limit will not help
+        }
+        self.boost *= 2;
+        true
     }
 
     fn stalled(&self, reason: StallReason) -> Error {
@@ -160,20 +189,25 @@ impl<T: Item> Iterator for Pages<T> {
                 }));
             }
         }
-        let mut page = match self.fetch() {
-            Ok(p) => p,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
+        let (mut page, keys, fresh) = loop {
+            let page = match self.fetch() {
+                Ok(p) => p,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            self.pages += 1;
+            let keys: Vec<(String, String)> = page.items.iter().map(Item::key).collect();
+            let fresh = keys.iter().filter(|k| !self.prev_keys.contains(*k)).count();
+            if keys.is_empty() || fresh > 0 || !page.more {
+                break (page, keys, fresh);
             }
-        };
-        self.pages += 1;
-
-        let keys: Vec<(String, String)> = page.items.iter().map(Item::key).collect();
-        let fresh = keys.iter().filter(|k| !self.prev_keys.contains(*k)).count();
-        if !keys.is_empty() && fresh == 0 && page.more {
-            // Nothing new and the server claims more: asking again would
-            // bring the same again.
+            // Nothing new and the server claims more: asking the same again
+            // would bring the same again.
+            if page.next.is_none() && self.try_boost(keys.len()) {
+                continue;
+            }
             self.done = true;
             let reason = if self.next.is_some() || page.next.is_some() {
                 StallReason::RepeatedPage
@@ -181,7 +215,7 @@ impl<T: Item> Iterator for Pages<T> {
                 StallReason::NoProgress
             };
             return Some(Err(self.stalled(reason)));
-        }
+        };
         if fresh < keys.len() {
             let prev = std::mem::take(&mut self.prev_keys);
             let before = page.items.len();
@@ -192,6 +226,7 @@ impl<T: Item> Iterator for Pages<T> {
             });
             page.duplicates_dropped = before - page.items.len();
         }
+        let keys_len = keys.len();
         self.prev_keys = keys.into_iter().collect();
         if let Some(last) = page.date_added_last {
             self.checkpoint = Some(self.checkpoint.map_or(last, |c| c.max(last)));
@@ -214,7 +249,10 @@ impl<T: Item> Iterator for Pages<T> {
                     let after = last.just_before();
                     let current = self.fallback_after.or(self.filter.added_after);
                     if current.is_some_and(|c| after <= c) {
-                        self.pending_error = Some(self.stalled(StallReason::NoProgress));
+                        // Still inside one run of equal date_added.
+                        if !self.try_boost(keys_len) {
+                            self.pending_error = Some(self.stalled(StallReason::NoProgress));
+                        }
                     } else {
                         self.fallback_after = Some(after);
                     }

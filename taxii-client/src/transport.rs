@@ -51,7 +51,16 @@ pub(crate) struct Request {
     /// The query carries a `next` cursor: never replay after it may have
     /// reached the server.
     pub cursor: Option<String>,
+    /// A TAXII 2.0 request (other media types, `Range` paging).
+    pub taxii20: Option<Taxii20Request>,
 }
+
+/// What differs in a TAXII 2.0 request.
+pub(crate) struct Taxii20Request {
+    pub range: String,
+}
+
+const TAXII20_ACCEPT: &str = "application/vnd.oasis.stix+json; version=2.0";
 
 impl Request {
     pub fn get(url: Url) -> Request {
@@ -60,6 +69,7 @@ impl Request {
             url,
             body: None,
             cursor: None,
+            taxii20: None,
         }
     }
 }
@@ -75,7 +85,13 @@ pub(crate) struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
+        header_of(&self.headers, name)
+    }
+}
+
+fn header_of<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    {
+        headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
@@ -144,7 +160,7 @@ impl Transport {
             let outcome = self.attempt(req, &url);
             let (retryable, wait_hint, err) = match outcome {
                 Attempt::Done(resp) => {
-                    self.check_content_type(&resp)?;
+                    self.check_content_type(&resp, req.taxii20.is_some())?;
                     return Ok(*resp);
                 }
                 Attempt::Fatal(e) => return Err(e),
@@ -237,11 +253,19 @@ impl Transport {
     }
 
     fn attempt(&self, req: &Request, url: &Url) -> Attempt {
+        let accept = if req.taxii20.is_some() {
+            TAXII20_ACCEPT
+        } else {
+            media::TAXII21
+        };
         let mut b = http::Request::builder()
             .method(req.method.as_str())
             .uri(url.as_str())
-            .header("Accept", media::TAXII21)
+            .header("Accept", accept)
             .header("User-Agent", &self.config.user_agent);
+        if let Some(t) = &req.taxii20 {
+            b = b.header("Range", &t.range);
+        }
         // Credentials go only to origins the user configured (C2.3).
         if self.config.trusted.contains(&Origin::of(url)) {
             if let Some(v) = self.config.auth.header_value() {
@@ -337,16 +361,20 @@ impl Transport {
         }))
     }
 
-    fn check_content_type(&self, resp: &Response) -> Result<()> {
+    fn check_content_type(&self, resp: &Response, taxii20: bool) -> Result<()> {
         if resp.body.iter().all(|b| b.is_ascii_whitespace()) {
             return Ok(()); // empty bodies (DELETE) carry no resource
         }
         let ct = resp.header("content-type").unwrap_or("");
         let mt = MediaType::parse(ct);
-        if mt
-            .as_ref()
-            .is_some_and(|m| m.acceptable(self.config.content_type_policy))
-        {
+        let ok = mt.as_ref().is_some_and(|m| {
+            if taxii20 {
+                m.is_taxii20() || m.essence == "application/json"
+            } else {
+                m.acceptable(self.config.content_type_policy)
+            }
+        });
+        if ok {
             return Ok(());
         }
         let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
@@ -355,7 +383,11 @@ impl Transport {
             url: resp.url.clone(),
             status: resp.status,
             content_type: ct.to_string(),
-            expected: media::expected(self.config.content_type_policy).to_string(),
+            expected: if taxii20 {
+                TAXII20_ACCEPT.to_string()
+            } else {
+                media::expected(self.config.content_type_policy).to_string()
+            },
             snippet: snippet(&resp.body).chars().take(200).collect(),
             probable_login_page: html,
         })
