@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::json_view::JsonView;
 
 /// Which edition of TLP a marking belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum TlpVersion {
     /// TLP 1.0, defined in the STIX 2.1 specification.
     #[serde(rename = "1.0")]
@@ -29,6 +29,7 @@ pub enum TlpVersion {
 #[serde(rename_all = "kebab-case")]
 pub enum TlpLevel {
     /// TLP:CLEAR (2.0) / TLP:WHITE (1.0): no restriction on disclosure.
+    #[serde(alias = "white")]
     Clear,
     /// TLP:GREEN: the community.
     Green,

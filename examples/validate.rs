@@ -1,0 +1,169 @@
+//! `validate [--json] [--strict] FILE...`
+//!
+//! Streams each file (a bundle or a lone object), parses every object into
+//! the typed model and judges it by the STIX rules. Prints one line per
+//! diagnostic (with `--json`, one JSON object per diagnostic on stdout).
+//!
+//! Exit status: 0 when every object is valid, 1 when any is invalid (or a
+//! bundle-level rule is broken), 2 when a file cannot be read or is not
+//! JSON. `--strict` judges strictly and turns warnings into failures.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use libstix::core::validate::{ValidatingReader, ValidationOptions};
+use libstix::core::{Diagnostic, Severity};
+
+struct Args {
+    json: bool,
+    strict: bool,
+    files: Vec<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        json: false,
+        strict: false,
+        files: Vec::new(),
+    };
+    for a in std::env::args().skip(1) {
+        match a.as_str() {
+            "--json" => args.json = true,
+            "--strict" => args.strict = true,
+            "-h" | "--help" => return Err(String::new()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => args.files.push(a),
+        }
+    }
+    if args.files.is_empty() {
+        return Err("no FILE given".into());
+    }
+    Ok(args)
+}
+
+/// Counts over all files, for the exit status and the closing line.
+#[derive(Default)]
+struct Tally {
+    objects: usize,
+    invalid: usize,
+    errors: usize,
+    warnings: usize,
+    unreadable: usize,
+    document_failures: usize,
+}
+
+fn emit(out: &mut impl Write, json: bool, file: &str, d: &Diagnostic, tally: &mut Tally) {
+    match d.severity {
+        Severity::Error => tally.errors += 1,
+        Severity::Warning => tally.warnings += 1,
+    }
+    let _ = if json {
+        let line = serde_json::json!({
+            "file": file,
+            "object_id": d.object_id,
+            "path": d.path,
+            "rule": d.rule,
+            "severity": d.severity,
+            "message": d.message,
+            "line": d.line,
+            "column": d.column,
+        });
+        writeln!(out, "{line}")
+    } else {
+        writeln!(out, "{file}: {d}")
+    };
+}
+
+fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tally) {
+    let options = ValidationOptions {
+        strict: args.strict,
+        warnings_as_errors: args.strict,
+        ..ValidationOptions::default()
+    };
+    let f = match File::open(file) {
+        Ok(f) => f,
+        Err(e) => {
+            tally.unreadable += 1;
+            let d = Diagnostic::error(None, "", "IO", format!("cannot read the file: {e}"));
+            emit(out, args.json, file, &d, tally);
+            return;
+        }
+    };
+    let mut stream = ValidatingReader::new(std::io::BufReader::new(f), options);
+    for item in stream.by_ref() {
+        match item {
+            Ok(v) => {
+                tally.objects += 1;
+                if !v.report.valid {
+                    tally.invalid += 1;
+                }
+                for d in &v.report.diagnostics {
+                    emit(out, args.json, file, d, tally);
+                }
+            }
+            Err(e) => {
+                // Malformed JSON or a read failure ends this file.
+                tally.unreadable += 1;
+                let mut d = Diagnostic::error(None, "", "STIX-JSON-01", e.to_string());
+                if let libstix::core::Error::Json { line, column, .. } = &e {
+                    d.line = Some(*line);
+                    d.column = Some(*column);
+                }
+                emit(out, args.json, file, &d, tally);
+                return;
+            }
+        }
+    }
+    let done = stream.finish();
+    if let Some(lone) = &done.lone_object {
+        tally.objects += 1;
+        if !lone.valid {
+            tally.invalid += 1;
+        }
+        for d in &lone.diagnostics {
+            emit(out, args.json, file, d, tally);
+        }
+    }
+    for d in done.diagnostics.iter().chain(&done.cross.diagnostics) {
+        if d.is_error() || args.strict {
+            tally.document_failures += 1;
+        }
+        emit(out, args.json, file, d, tally);
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("validate: {msg}");
+            }
+            eprintln!("usage: validate [--json] [--strict] FILE...");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut tally = Tally::default();
+    for file in &args.files {
+        validate_file(&mut out, &args, file, &mut tally);
+    }
+    let _ = out.flush();
+    eprintln!(
+        "validate: {} file(s), {} object(s), {} invalid, {} error(s), {} warning(s)",
+        args.files.len(),
+        tally.objects,
+        tally.invalid,
+        tally.errors,
+        tally.warnings
+    );
+    if tally.unreadable > 0 {
+        ExitCode::from(2)
+    } else if tally.invalid > 0 || tally.document_failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
