@@ -154,7 +154,7 @@ pub struct ComparisonExpr {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ComparisonKind {
     /// A single comparison.
-    Comparison(Comparison),
+    Comparison(Box<Comparison>),
     /// `( comparison-expression )`.
     Group(Box<ComparisonExpr>),
     /// Two or more operands joined by `AND`.

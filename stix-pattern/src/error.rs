@@ -69,12 +69,13 @@ pub struct PatternError {
 }
 
 impl PatternError {
-    /// Builds an error at byte `offset` of `src`, computing line and column.
-    pub(crate) fn at(src: &str, offset: usize, kind: ErrorKind, message: String) -> Self {
-        let (line, column) = line_col(src, offset);
+    /// Builds an error at byte `offset`; line and column are filled in by [`locate_all`]
+    /// once parsing is over, in one pass over the text (computing them per error would make
+    /// many errors on a long input quadratic).
+    pub(crate) fn at(_src: &str, offset: usize, kind: ErrorKind, message: String) -> Self {
         PatternError {
-            line,
-            column,
+            line: 0,
+            column: 0,
             offset,
             expected: Vec::new(),
             message,
@@ -83,15 +84,25 @@ impl PatternError {
     }
 }
 
-/// 1-based line and character column of byte `offset` in `src`.
-pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(src.len());
-    while !src.is_char_boundary(offset) {
-        offset -= 1;
+/// Sorts `errors` by offset and sets their 1-based line and character column.
+pub(crate) fn locate_all(src: &str, errors: &mut [PatternError]) {
+    errors.sort_by_key(|e| e.offset);
+    let (mut line, mut pos, mut col) = (1, 0, 1);
+    for e in errors.iter_mut() {
+        let mut target = e.offset.min(src.len());
+        while !src.is_char_boundary(target) {
+            target -= 1;
+        }
+        for c in src[pos..target].chars() {
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        pos = target;
+        e.line = line;
+        e.column = col;
     }
-    let before = &src[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
 }

@@ -63,21 +63,21 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Pattern, Vec<Pa
         Ok(root) => root,
         Err(e) => {
             errors.push(e);
-            errors.sort_by_key(|e| e.offset);
+            error::locate_all(input, &mut errors);
             return Err(errors);
         }
     };
     let mut warnings = Vec::new();
     validate::check(input, &root, options, &mut errors, &mut warnings);
     if errors.is_empty() {
-        warnings.sort_by_key(|e| e.offset);
+        error::locate_all(input, &mut warnings);
         Ok(Pattern {
             root,
             version: options.version,
             warnings,
         })
     } else {
-        errors.sort_by_key(|e| e.offset);
+        error::locate_all(input, &mut errors);
         Err(errors)
     }
 }

@@ -19,7 +19,7 @@ use crate::error::{ErrorKind, PatternError};
 use crate::literal;
 
 /// Maximum nesting of `(`, `[` and comparison parentheses together.
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 100;
 
 /// nom error type: the position lives in the remaining input; details are kept in [`Parser`].
 #[derive(Debug)]
@@ -262,64 +262,47 @@ impl<'a> Parser<'a> {
         e
     }
 
+    /// Observation operators by precedence climbing without recursion: `levels[k]` collects
+    /// the operands of the open chain of `OBS_OPS[k]`; an operator of level k closes the
+    /// tighter chains below it. Only parentheses recurse, and they are bounded.
     fn followed_by(&mut self, i: &'a str) -> PResult<'a, ObservationExpr> {
-        self.obs_chain(i, ObservationOp::FollowedBy)
-    }
-
-    /// One precedence level of observation operators, as a flat left-to-right chain.
-    fn obs_chain(&mut self, i: &'a str, op: ObservationOp) -> PResult<'a, ObservationExpr> {
-        let operand = |p: &mut Self, i: &'a str| match op {
-            ObservationOp::FollowedBy => p.obs_chain(i, ObservationOp::Or),
-            ObservationOp::Or => p.obs_chain(i, ObservationOp::And),
-            ObservationOp::And => p.qualified(i),
-        };
-        let (mut i, first) = operand(self, i)?;
-        let mut first = Some(first);
-        let mut operands = Vec::new();
+        const OBS_OPS: [ObservationOp; 3] = [
+            ObservationOp::And,
+            ObservationOp::Or,
+            ObservationOp::FollowedBy,
+        ];
+        let mut levels: [Vec<ObservationExpr>; 3] = Default::default();
+        let mut i = i;
         loop {
-            let (j, _) = self.ws(i)?;
-            let Ok((j, _)) = self.keyword(j, op.as_str()) else {
-                break;
-            };
-            let (j, _) = self.ws(j)?;
-            let (j, next) = operand(self, j)?;
-            if let Some(f) = first.take() {
-                operands.push(f);
-            }
-            operands.push(next);
+            let (j, operand) = self.qualified(i)?;
+            levels[0].push(operand);
             i = j;
+            let (j, _) = self.ws(i)?;
+            let mut found = None;
+            for (k, op) in OBS_OPS.iter().enumerate() {
+                if let Ok((rest, _)) = self.keyword(j, op.as_str()) {
+                    found = Some((k, rest));
+                    break;
+                }
+            }
+            let Some((k, rest)) = found else { break };
+            for l in 0..k {
+                let node = close_obs(&mut levels[l], OBS_OPS[l]);
+                levels[l + 1].push(node);
+            }
+            i = self.ws(rest)?.0;
         }
-        if let Some(f) = first {
-            return Ok((i, f));
+        for l in 0..2 {
+            let node = close_obs(&mut levels[l], OBS_OPS[l]);
+            levels[l + 1].push(node);
         }
-        let span = Span::new(
-            operands[0].span.start,
-            operands[operands.len() - 1].span.end,
-        );
-        Ok((
-            i,
-            ObservationExpr {
-                kind: ObservationKind::Chain { op, operands },
-                span,
-            },
-        ))
+        Ok((i, close_obs(&mut levels[2], OBS_OPS[2])))
     }
 
     /// A primary observation expression followed by any number of qualifiers.
     fn qualified(&mut self, i: &'a str) -> PResult<'a, ObservationExpr> {
-        let (mut i, inner) = self.obs_primary(i)?;
-        let mut qualifiers = Vec::new();
-        loop {
-            let (j, _) = self.ws(i)?;
-            match self.qualifier(j) {
-                Ok((j, q)) => {
-                    qualifiers.push(q);
-                    i = j;
-                }
-                Err(nom::Err::Error(_)) => break,
-                Err(e) => return Err(e),
-            }
-        }
+        let (i, inner) = self.obs_primary(i)?;
+        let (i, qualifiers) = self.qualifier_list(i)?;
         if qualifiers.is_empty() {
             return Ok((i, inner));
         }
@@ -336,24 +319,51 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    fn obs_primary(&mut self, i: &'a str) -> PResult<'a, ObservationExpr> {
-        let start = self.pos(i);
-        if let Some(rest) = i.strip_prefix('[') {
-            self.enter(i)?;
-            let (j, _) = self.ws(rest)?;
-            let (j, cmp) = self.cmp_or(j)?;
-            let (j, _) = self.ws(j)?;
-            let (j, _) = self.punct(j, "]")?;
-            self.depth -= 1;
-            let span = Span::new(start, self.pos(j));
-            return Ok((
-                j,
-                ObservationExpr {
-                    kind: ObservationKind::Observation(cmp),
-                    span,
-                },
-            ));
+    #[inline(never)]
+    fn qualifier_list(&mut self, mut i: &'a str) -> PResult<'a, Vec<Qualifier>> {
+        let mut qualifiers = Vec::new();
+        loop {
+            let (j, _) = self.ws(i)?;
+            match self.qualifier(j) {
+                Ok((j, q)) => {
+                    qualifiers.push(q);
+                    i = j;
+                }
+                Err(nom::Err::Error(_)) => break,
+                Err(e) => return Err(e),
+            }
         }
+        Ok((i, qualifiers))
+    }
+
+    fn obs_primary(&mut self, i: &'a str) -> PResult<'a, ObservationExpr> {
+        if i.starts_with('[') {
+            return self.bracketed(i);
+        }
+        self.obs_group(i)
+    }
+
+    #[inline(never)]
+    fn bracketed(&mut self, i: &'a str) -> PResult<'a, ObservationExpr> {
+        let start = self.pos(i);
+        self.enter(i)?;
+        let (j, _) = self.ws(&i[1..])?;
+        let (j, cmp) = self.cmp_or(j)?;
+        let (j, _) = self.ws(j)?;
+        let (j, _) = self.punct(j, "]")?;
+        self.depth -= 1;
+        let span = Span::new(start, self.pos(j));
+        Ok((
+            j,
+            ObservationExpr {
+                kind: ObservationKind::Observation(cmp),
+                span,
+            },
+        ))
+    }
+
+    fn obs_group(&mut self, i: &'a str) -> PResult<'a, ObservationExpr> {
+        let start = self.pos(i);
         if let Some(rest) = i.strip_prefix('(') {
             self.enter(i)?;
             let (j, _) = self.ws(rest)?;
@@ -374,6 +384,7 @@ impl<'a> Parser<'a> {
         self.miss(i, "[")
     }
 
+    #[inline(never)]
     fn qualifier(&mut self, i: &'a str) -> PResult<'a, Qualifier> {
         let start = self.pos(i);
         if let Ok((j, _)) = self.keyword(i, "WITHIN") {
@@ -427,6 +438,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The number after WITHIN (int or float) or REPEATS (int only): no sign but `+`.
+    #[inline(never)]
     fn unsigned_number(&mut self, i: &'a str, float_ok: bool) -> PResult<'a, String> {
         let what = if float_ok {
             "positive number"
@@ -455,6 +467,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn qualifier_timestamp(&mut self, i: &'a str) -> PResult<'a, Literal> {
         if i.starts_with("t'") {
             return self.literal(i);
@@ -474,50 +487,31 @@ impl<'a> Parser<'a> {
         self.miss(i, "timestamp literal t'...'")
     }
 
+    /// `AND`/`OR` inside brackets, by the same non-recursive precedence climbing.
     fn cmp_or(&mut self, i: &'a str) -> PResult<'a, ComparisonExpr> {
-        self.cmp_chain(i, true)
-    }
-
-    /// `OR` (is_or) or `AND` chains inside brackets, flat and left to right.
-    fn cmp_chain(&mut self, i: &'a str, is_or: bool) -> PResult<'a, ComparisonExpr> {
-        let kw = if is_or { "OR" } else { "AND" };
-        let (mut i, first) = if is_or {
-            self.cmp_chain(i, false)?
-        } else {
-            self.cmp_primary(i)?
-        };
-        let mut first = Some(first);
-        let mut operands = Vec::new();
+        let mut levels: [Vec<ComparisonExpr>; 2] = Default::default();
+        let mut i = i;
         loop {
+            let (j, operand) = self.cmp_primary(i)?;
+            levels[0].push(operand);
+            i = j;
             let (j, _) = self.ws(i)?;
-            let Ok((j, _)) = self.keyword(j, kw) else {
+            let k = if let Ok((rest, _)) = self.keyword(j, "AND") {
+                (0, rest)
+            } else if let Ok((rest, _)) = self.keyword(j, "OR") {
+                (1, rest)
+            } else {
                 break;
             };
-            let (j, _) = self.ws(j)?;
-            let (j, next) = if is_or {
-                self.cmp_chain(j, false)?
-            } else {
-                self.cmp_primary(j)?
-            };
-            if let Some(f) = first.take() {
-                operands.push(f);
+            if k.0 == 1 {
+                let node = close_cmp(&mut levels[0], false);
+                levels[1].push(node);
             }
-            operands.push(next);
-            i = j;
+            i = self.ws(k.1)?.0;
         }
-        if let Some(f) = first {
-            return Ok((i, f));
-        }
-        let span = Span::new(
-            operands[0].span.start,
-            operands[operands.len() - 1].span.end,
-        );
-        let kind = if is_or {
-            ComparisonKind::Or(operands)
-        } else {
-            ComparisonKind::And(operands)
-        };
-        Ok((i, ComparisonExpr { kind, span }))
+        let node = close_cmp(&mut levels[0], false);
+        levels[1].push(node);
+        Ok((i, close_cmp(&mut levels[1], true)))
     }
 
     fn cmp_primary(&mut self, i: &'a str) -> PResult<'a, ComparisonExpr> {
@@ -537,6 +531,13 @@ impl<'a> Parser<'a> {
                 },
             ));
         }
+        self.leaf(i)
+    }
+
+    /// A single comparison; kept out of line so the recursive path's frames stay small.
+    #[inline(never)]
+    fn leaf(&mut self, i: &'a str) -> PResult<'a, ComparisonExpr> {
+        let start = self.pos(i);
         // `NOT EXISTS path` / `EXISTS path`
         let (exists_at, negated) = match kw_at(i, "NOT") {
             Some((j, _)) => {
@@ -571,13 +572,13 @@ impl<'a> Parser<'a> {
                 j,
                 ComparisonExpr {
                     span: Span::new(start, self.pos(j)),
-                    kind: ComparisonKind::Comparison(Comparison {
+                    kind: ComparisonKind::Comparison(Box::new(Comparison {
                         path,
                         negated,
                         op: Operator::Exists,
                         value: None,
                         span: Span::new(start, self.pos(j)),
-                    }),
+                    })),
                 },
             ));
         }
@@ -598,18 +599,19 @@ impl<'a> Parser<'a> {
         Ok((
             j,
             ComparisonExpr {
-                kind: ComparisonKind::Comparison(Comparison {
+                kind: ComparisonKind::Comparison(Box::new(Comparison {
                     path,
                     negated,
                     op,
                     value: Some(value),
                     span,
-                }),
+                })),
                 span,
             },
         ))
     }
 
+    #[inline(never)]
     fn operator(&mut self, i: &'a str) -> PResult<'a, Operator> {
         if let Ok(ok) = op_symbol(i) {
             return Ok(ok);
@@ -648,6 +650,7 @@ impl<'a> Parser<'a> {
 
     /// The right-hand side of `op`: a set for `IN`, a string for the string operators, a
     /// non-boolean literal for ordering, any literal for (in)equality.
+    #[inline(never)]
     fn rhs(&mut self, i: &'a str, op: Operator) -> PResult<'a, Value> {
         if op == Operator::In {
             let start = self.pos(i);
@@ -717,6 +720,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Any primitive literal.
+    #[inline(never)]
     fn literal(&mut self, i: &'a str) -> PResult<'a, Literal> {
         let start = self.pos(i);
         let b = i.as_bytes();
@@ -801,6 +805,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `'...'` with only `\'` and `\\` escapes; returns the unescaped text.
+    #[inline(never)]
     fn string_body(&mut self, i: &'a str) -> PResult<'a, String> {
         let start = self.pos(i);
         let body = &i[1..];
@@ -842,6 +847,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `type:prop(.prop|[idx])*`; whitespace is allowed between the tokens, as the grammar does.
+    #[inline(never)]
     fn object_path(&mut self, i: &'a str) -> PResult<'a, ObjectPath> {
         let start = self.pos(i);
         let Ok((j, ty)) = word(i) else {
@@ -887,6 +893,7 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    #[inline(never)]
     fn component(&mut self, i: &'a str) -> PResult<'a, String> {
         if i.starts_with('\'') {
             return self.string_body(i);
@@ -919,6 +926,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn index(&mut self, i: &'a str) -> PResult<'a, PathStep> {
         if let Some(rest) = i.strip_prefix('*') {
             return Ok((rest, PathStep::AnyIndex));
@@ -952,6 +960,38 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+fn close_obs(v: &mut Vec<ObservationExpr>, op: ObservationOp) -> ObservationExpr {
+    if v.len() == 1 {
+        return v.pop().expect("one operand");
+    }
+    let operands = std::mem::take(v);
+    let span = Span::new(
+        operands[0].span.start,
+        operands[operands.len() - 1].span.end,
+    );
+    ObservationExpr {
+        kind: ObservationKind::Chain { op, operands },
+        span,
+    }
+}
+
+fn close_cmp(v: &mut Vec<ComparisonExpr>, is_or: bool) -> ComparisonExpr {
+    if v.len() == 1 {
+        return v.pop().expect("one operand");
+    }
+    let operands = std::mem::take(v);
+    let span = Span::new(
+        operands[0].span.start,
+        operands[operands.len() - 1].span.end,
+    );
+    let kind = if is_or {
+        ComparisonKind::Or(operands)
+    } else {
+        ComparisonKind::And(operands)
+    };
+    ComparisonExpr { kind, span }
 }
 
 /// Whether `w` is a keyword or reserved word (and so needs quotes as a property name).

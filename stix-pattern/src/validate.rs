@@ -94,7 +94,10 @@ impl Checker<'_> {
                         LiteralKind::Timestamp(s) | LiteralKind::String(s) => s.clone(),
                         _ => String::new(),
                     };
-                    if timestamp_key(&text(stop)) <= timestamp_key(&text(start)) {
+                    let (a, b) = (text(start), text(stop));
+                    let both_valid = crate::literal::check_timestamp(&a).is_ok()
+                        && crate::literal::check_timestamp(&b).is_ok();
+                    if both_valid && timestamp_key(&b) <= timestamp_key(&a) {
                         self.warn(
                             stop.span.start,
                             ErrorKind::EmptyTimeWindow,
@@ -253,11 +256,9 @@ fn types_of<'a>(c: &'a ComparisonExpr, bad: &mut Option<usize>) -> Vec<&'a str> 
     }
 }
 
-/// Orders RFC 3339 UTC texts: the fixed-width part, then the fraction as a decimal.
+/// Orders RFC 3339 UTC texts already checked by `check_timestamp`: the fixed-width part,
+/// then the fraction as a decimal.
 fn timestamp_key(s: &str) -> (String, String) {
-    if s.len() < 20 {
-        return (s.to_string(), String::new());
-    }
     let head = s[..19].to_string();
     let frac = s[19..s.len() - 1]
         .trim_start_matches('.')
