@@ -33,3 +33,4 @@ pub mod selector;
 pub mod tlp;
 pub mod vocab;
 pub mod validate;
+pub mod rules;
