@@ -111,6 +111,19 @@ impl Object {
     pub fn to_value(&self) -> Value {
         serde_json::from_str(self.raw.get()).unwrap_or(Value::Null)
     }
+    /// The object in `stix-core`'s typed model. Parsing is done on demand, per
+    /// object, so that one object the model rejects never costs the page;
+    /// the error names the offending property by JSON Pointer. The raw text
+    /// ([`json`](Self::json)) stays available either way.
+    pub fn parse(&self) -> std::result::Result<stix_core::StixObject, stix_core::Error> {
+        stix_core::parse_object_str(self.raw.get())
+    }
+
+    /// Wraps a typed `stix-core` object (for publishing).
+    pub fn from_stix(o: &stix_core::StixObject) -> Result<Object> {
+        Object::from_value(&o.to_value())
+    }
+
     /// The key used to recognise the same object version twice.
     pub fn key(&self) -> (String, String) {
         (
@@ -463,6 +476,25 @@ mod tests {
             p.date_added_last.unwrap().to_string(),
             "2024-01-01T00:00:00.000000Z"
         );
+    }
+
+    #[test]
+    fn objects_parse_into_the_typed_model_one_by_one() {
+        let p = page(
+            r#"{"objects":[
+              {"type":"malware","spec_version":"2.1","id":"malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061","created":"2016-05-12T08:17:27.000Z","modified":"2016-05-12T08:17:27.000Z","name":"Cryptolocker","is_family":false,"x_vendor":{"keep":true}},
+              {"type":"malware","spec_version":"2.1","id":"malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0062","created":"yesterday","modified":"2016-05-12T08:17:27.000Z","name":"Bad","is_family":false}]}"#,
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.items.len(), 2);
+        let typed = p.items[0].parse().unwrap();
+        assert_eq!(typed.type_name(), "malware");
+        assert_eq!(typed.to_value()["x_vendor"]["keep"], true);
+        let err = p.items[1].parse().unwrap_err();
+        assert!(err.to_string().contains("created"), "{err}");
+        let back = Object::from_stix(&typed).unwrap();
+        assert_eq!(back.id(), p.items[0].id());
     }
 
     #[test]
