@@ -77,6 +77,46 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// A routing configuration is not acceptable (TOML syntax, an unknown
+    /// key, a rule naming a destination that is not declared, …).
+    #[error("routing configuration{}: {message}", config_position(*line, *column, key))]
+    Config {
+        /// What is wrong.
+        message: String,
+        /// The key or table concerned (`destinations.siem.max_tlp`,
+        /// `rule[2].destinations`), when known.
+        key: Option<String>,
+        /// 1-based line in the TOML text, when known.
+        line: Option<u64>,
+        /// 1-based column (in characters), when known.
+        column: Option<u64>,
+    },
+    /// A builder refused to produce an object that the validator would
+    /// reject.
+    #[error("cannot build {object_type}: {message}")]
+    Build {
+        /// The STIX type being built.
+        object_type: String,
+        /// Rule id of the first error (`STIX-IND-03`, `BUILD-01`…).
+        rule: String,
+        /// JSON Pointer of the offending property in the built object.
+        path: String,
+        /// The first error, as a sentence.
+        message: String,
+        /// Every error found.
+        diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    },
+}
+
+fn config_position(line: Option<u64>, column: Option<u64>, key: &Option<String>) -> String {
+    let mut out = String::new();
+    if let (Some(l), Some(c)) = (line, column) {
+        out.push_str(&format!(" (line {l}, column {c})"));
+    }
+    if let Some(k) = key {
+        out.push_str(&format!(" at `{k}`"));
+    }
+    out
 }
 
 impl From<std::io::Error> for Error {

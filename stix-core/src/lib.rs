@@ -33,4 +33,8 @@ pub mod selector;
 pub mod tlp;
 pub mod vocab;
 pub mod validate;
+pub mod builder;
+pub mod marking;
+pub mod normalize;
+pub mod route;
 pub mod rules;
