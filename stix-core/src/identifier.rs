@@ -76,6 +76,16 @@ impl Identifier {
     }
 }
 
+static HEX_OR_DASH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_hexdigit() || c == b'-' as usize;
+        c += 1;
+    }
+    t
+};
+
 fn check(text: &str) -> Result<(), &'static str> {
     let b = text.as_bytes();
     if b.len() < UUID_LEN + 3 {
@@ -86,15 +96,11 @@ fn check(text: &str) -> Result<(), &'static str> {
         return Err("expected <object-type>--<UUID> (the UUID part is not 36 characters)");
     }
     let u = &b[sep + 2..];
-    for (i, &c) in u.iter().enumerate() {
-        let ok = if matches!(i, 8 | 13 | 18 | 23) {
-            c == b'-'
-        } else {
-            c.is_ascii_hexdigit()
-        };
-        if !ok {
-            return Err("the UUID part must be 8-4-4-4-12 hexadecimal digits");
-        }
+    if u[8] != b'-' || u[13] != b'-' || u[18] != b'-' || u[23] != b'-' {
+        return Err("the UUID part must be 8-4-4-4-12 hexadecimal digits");
+    }
+    if !u.iter().all(|&c| HEX_OR_DASH[c as usize]) {
+        return Err("the UUID part must be 8-4-4-4-12 hexadecimal digits");
     }
     Ok(())
 }

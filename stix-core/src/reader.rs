@@ -211,8 +211,7 @@ impl<R: Read> BundleReader<R> {
     /// rest when the copy is parsed.
     fn capture(&mut self, path: &dyn Fn() -> String) -> Result<Position, Error> {
         let start = self.here();
-        // Do not keep a huge buffer alive for the rest of the stream (it is
-        // kept until here so that `last_raw` can hand it out).
+        // Do not keep a huge buffer alive for the rest of the stream.
         if self.scratch.capacity() > 4 * CHUNK {
             self.scratch = Vec::new();
         }
@@ -221,82 +220,20 @@ impl<R: Read> BundleReader<R> {
             Some(c) => c,
             None => return Err(self.json_err("unexpected end of input, expected a value")),
         };
-        // 0: scalar, 1: string, 2: container
-        let kind = match first {
-            b'"' => 1,
-            b'{' | b'[' => 2,
-            _ => 0,
+        let mut scan = Scan {
+            container: matches!(first, b'{' | b'['),
+            scalar: !matches!(first, b'{' | b'[' | b'"'),
+            depth: 0,
+            in_str: false,
+            skip: 0,
         };
-        let mut depth: u64 = 0;
-        let mut in_str = false;
-        let mut esc = false;
-        let mut begun = false;
         loop {
             if !self.fill()? {
                 return Err(self.json_err("unexpected end of input inside a value"));
             }
             let chunk = &self.buf[self.pos..self.len];
-            let mut i = 0;
-            let mut done = false;
-            while i < chunk.len() {
-                if esc {
-                    esc = false;
-                    i += 1;
-                    continue;
-                }
-                if in_str {
-                    match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
-                        None => {
-                            i = chunk.len();
-                        }
-                        Some(j) => {
-                            i += j;
-                            if chunk[i] == b'\\' {
-                                esc = true;
-                            } else {
-                                in_str = false;
-                                if kind == 1 {
-                                    i += 1;
-                                    done = true;
-                                    break;
-                                }
-                            }
-                            i += 1;
-                        }
-                    }
-                    continue;
-                }
-                let c = chunk[i];
-                match kind {
-                    0 => {
-                        if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                            done = true;
-                            break;
-                        }
-                    }
-                    1 => {
-                        if !begun {
-                            begun = true;
-                            in_str = true;
-                        }
-                    }
-                    _ => match c {
-                        b'"' => in_str = true,
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                i += 1;
-                                done = true;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    },
-                }
-                i += 1;
-            }
-            if self.scratch.len() + i > self.max {
+            let (used, done) = scan.run(chunk);
+            if self.scratch.len() + used > self.max {
                 return Err(Error::TooLarge {
                     path: path(),
                     limit: self.max,
@@ -305,8 +242,8 @@ impl<R: Read> BundleReader<R> {
                 });
             }
             self.scratch
-                .extend_from_slice(&self.buf[self.pos..self.pos + i]);
-            self.advance(i);
+                .extend_from_slice(&self.buf[self.pos..self.pos + used]);
+            self.advance(used);
             if done {
                 return Ok(start);
             }
@@ -479,5 +416,90 @@ impl<R: Read> Iterator for BundleReader<R> {
                 Some(Err(e))
             }
         }
+    }
+}
+
+/// Bytes that matter outside strings: quotes and brackets.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
+/// Where one JSON value ends, found chunk by chunk.
+struct Scan {
+    container: bool,
+    scalar: bool,
+    depth: u64,
+    in_str: bool,
+    /// Bytes to skip at the start of the next chunk (an escape cut in two).
+    skip: usize,
+}
+
+impl Scan {
+    /// Scan `chunk`; returns how many bytes belong to the value and whether
+    /// the value ended within them.
+    fn run(&mut self, chunk: &[u8]) -> (usize, bool) {
+        let n = chunk.len();
+        let mut i = self.skip.min(n);
+        self.skip -= i;
+        if self.scalar {
+            return match chunk[i..]
+                .iter()
+                .position(|c| matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                Some(j) => (i + j, true),
+                None => (n, false),
+            };
+        }
+        while i < n {
+            if self.in_str {
+                match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+                    None => return (n, false),
+                    Some(j) => {
+                        i += j;
+                        if chunk[i] == b'\\' {
+                            i += 2;
+                            if i > n {
+                                self.skip = i - n;
+                                return (n, false);
+                            }
+                        } else {
+                            self.in_str = false;
+                            i += 1;
+                            if !self.container {
+                                return (i, true);
+                            }
+                        }
+                    }
+                }
+            } else {
+                match chunk[i..].iter().position(|&c| STRUCTURAL[c as usize]) {
+                    None => return (n, false),
+                    Some(j) => {
+                        i += j;
+                        match chunk[i] {
+                            b'"' => self.in_str = true,
+                            b'{' | b'[' => self.depth += 1,
+                            _ => {
+                                // A stray closing bracket at depth 0 cannot
+                                // happen: a container value starts with an
+                                // opening one. serde_json reports the rest.
+                                self.depth = self.depth.saturating_sub(1);
+                                if self.depth == 0 {
+                                    return (i + 1, true);
+                                }
+                            }
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+        (n, false)
     }
 }

@@ -123,8 +123,8 @@ macro_rules! stix_objects {
             /// give [`StixObject::Custom`].
             pub(crate) fn from_slice_typed(type_name: &str, bytes: &[u8]) -> serde_json::Result<StixObject> {
                 Ok(match type_name {
-                    $( $name => StixObject::$var(Box::new(serde_json::from_slice(bytes)?)), )*
-                    _ => StixObject::Custom(Box::new(serde_json::from_slice(bytes)?)),
+                    $( $name => StixObject::$var(Box::new(de(bytes)?)), )*
+                    _ => StixObject::Custom(Box::new(de(bytes)?)),
                 })
             }
 
@@ -218,6 +218,16 @@ stix_objects! {
 impl From<CustomObject> for StixObject {
     fn from(o: CustomObject) -> StixObject {
         StixObject::Custom(Box::new(o))
+    }
+}
+
+/// Read JSON text, checking UTF-8 once for the whole text (much faster
+/// than string by string); invalid UTF-8 goes through the byte reader for a
+/// located error.
+fn de<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => serde_json::from_str(s),
+        Err(_) => serde_json::from_slice(bytes),
     }
 }
 
