@@ -51,6 +51,9 @@ pub struct RelatedContext {
     /// Actors and intrusion sets the object (or its campaigns) is
     /// attributed to.
     pub attributed_to: Vec<ObjectRef>,
+    /// Intrusion sets and campaigns attributed to the actors that use the
+    /// object (followed through `attributed-to` up to three steps).
+    pub intrusion_sets: Vec<ObjectRef>,
     /// Indicators that indicate the object.
     pub indicated_by: Vec<ObjectRef>,
     /// Every direct relationship (and sighting) of the object.
@@ -74,6 +77,7 @@ impl RelatedContext {
             .chain(&self.used_by)
             .chain(&self.campaigns)
             .chain(&self.attributed_to)
+            .chain(&self.intrusion_sets)
         {
             if let Some(n) = &r.name {
                 if !out.contains(&n.as_str()) {
@@ -280,6 +284,27 @@ impl ContextGraph {
                 attributed.insert(a.clone());
             }
         }
+        // Campaigns and intrusion sets attributed to the users, followed a
+        // few steps (campaign → intrusion set → actor).
+        let mut sets = BTreeSet::new();
+        let mut frontier: Vec<ObjectRef> =
+            used_by.iter().chain(attributed.iter()).cloned().collect();
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for n in &frontier {
+                for c in self.ins(&n.id, "attributed-to") {
+                    let new = match c.object_type.as_str() {
+                        "campaign" => campaigns.insert(c.clone()),
+                        "intrusion-set" => sets.insert(c.clone()),
+                        _ => false,
+                    };
+                    if new {
+                        next.push(c.clone());
+                    }
+                }
+            }
+            frontier = next;
+        }
         for i in self.ins(id, "indicates") {
             if i.object_type == "indicator" {
                 indicated_by.insert(i.clone());
@@ -291,6 +316,7 @@ impl ContextGraph {
             used_by: used_by.into_iter().collect(),
             campaigns: campaigns.into_iter().filter(|c| c.id != me.id).collect(),
             attributed_to: attributed.into_iter().filter(|c| c.id != me.id).collect(),
+            intrusion_sets: sets.into_iter().filter(|c| c.id != me.id).collect(),
             indicated_by: indicated_by.into_iter().collect(),
             relationships: relationships.into_iter().collect(),
         }

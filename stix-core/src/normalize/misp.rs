@@ -177,6 +177,7 @@ pub(crate) fn event_from_entries(batch: &DestinationBatch, entries: &[IndicatorE
             .chain(&ctx.used_by)
             .chain(&ctx.campaigns)
             .chain(&ctx.attributed_to)
+            .chain(&ctx.intrusion_sets)
         {
             if let Some(t) = r
                 .name
