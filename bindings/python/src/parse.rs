@@ -59,6 +59,18 @@ impl Out {
 fn judge(item: ParsedItem, report: ObjectReport, allow_custom: bool) -> Out {
     let mut diags = report.diagnostics;
     let mut valid = report.valid;
+    // The validator judges values, not text: give its findings the position
+    // the reader saw for the same path, or else where the element starts.
+    for d in diags.iter_mut().filter(|d| d.line.is_none()) {
+        let seen = item
+            .diagnostics
+            .iter()
+            .find(|p| p.path == d.path && p.line.is_some());
+        (d.line, d.column) = match seen {
+            Some(p) => (p.line, p.column),
+            None => (Some(item.position.line), Some(item.position.column)),
+        };
+    }
     if let ItemObject::Typed(obj) = &item.object {
         if valid && !allow_custom {
             let custom_type = obj.category() == stix_core::ObjectCategory::Custom;
