@@ -111,7 +111,10 @@ rules![
     ("STIX-SCO-04", E, "network-traffic needs src_ref or dst_ref; no end while is_active"),
     ("STIX-SCO-05", E, "mac-addr value is a lower-case colon-delimited MAC-48"),
     ("STIX-SCO-06", E, "process, user-account, windows-registry-key, x509-certificate need a property of their own"),
+    ("STIX-SCO-07", E, "url value is a URL (RFC 3986)"),
+    ("STIX-SCO-08", E, "ipv4-addr / ipv6-addr value is an address or CIDR block of that family"),
     ("STIX-IND-01", E, "a pattern of pattern_type stix must parse (line and column inside the pattern given)"),
+    ("STIX-IND-02", E, "object paths in a STIX pattern name properties in lower case a-z, 0-9, _"),
     ("STIX-VER-03", W, "two objects share id and modified but differ in content"),
     ("STIX-REF-01", W, "a reference to an object not in the bundle"),
 ];

@@ -132,7 +132,9 @@ pub(crate) fn check_object(c: &mut Checker<'_>, obj: &JsonView<'_>) {
             check_kind(c, key, kind.1, value);
         } else {
             check_custom_property(c, key, toplevel_ext, is_new_type);
-            c.in_custom = true;
+            // Properties of a type defined by a new-sdo/sco/sro extension
+            // follow the STIX value rules; other custom content gets advice.
+            c.in_custom = !(is_new_type && c.category == Category::Custom);
             walk(c, key, value, false);
             c.in_custom = false;
         }
@@ -1746,6 +1748,36 @@ fn check_type_rules(c: &mut Checker<'_>, obj: &JsonView<'_>) {
                 );
             }
         }
+        "url" => {
+            if let Some(v) = obj.get("value").and_then(JsonView::as_str) {
+                if let Err(e) = url::Url::parse(v) {
+                    c.error_at(
+                        "value",
+                        "STIX-SCO-07",
+                        format!("`value` `{}` is not a URL (RFC 3986): {e}", clip(v)),
+                    );
+                }
+            }
+        }
+        "ipv4-addr" | "ipv6-addr" => {
+            if let Some(v) = obj.get("value").and_then(JsonView::as_str) {
+                if !is_ip_or_cidr(v, c.type_name == "ipv4-addr") {
+                    c.error_at(
+                        "value",
+                        "STIX-SCO-08",
+                        format!(
+                            "`value` `{}` is not an {} address or CIDR block",
+                            clip(v),
+                            if c.type_name == "ipv4-addr" {
+                                "IPv4"
+                            } else {
+                                "IPv6"
+                            }
+                        ),
+                    );
+                }
+            }
+        }
         "mac-addr" => {
             if let Some(v) = obj.get("value").and_then(JsonView::as_str) {
                 let ok = v.len() == 17
@@ -1787,6 +1819,31 @@ fn check_type_rules(c: &mut Checker<'_>, obj: &JsonView<'_>) {
 /// Open-vocabulary properties not covered by a specific kind (none today;
 /// kept as the place for cross-property vocabulary advice).
 fn check_vocab_suggestions(_c: &mut Checker<'_>, _obj: &JsonView<'_>) {}
+
+fn is_ip_or_cidr(v: &str, v4: bool) -> bool {
+    let (addr, prefix) = match v.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (v, None),
+    };
+    let (ok, max) = if v4 {
+        (addr.parse::<std::net::Ipv4Addr>().is_ok(), 32)
+    } else {
+        (addr.parse::<std::net::Ipv6Addr>().is_ok(), 128)
+    };
+    ok && prefix_ok(prefix, max)
+}
+
+fn prefix_ok(prefix: Option<&str>, max: u32) -> bool {
+    match prefix {
+        None => true,
+        Some(p) => {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u32>().is_ok_and(|n| n <= max)
+        }
+    }
+}
 
 fn ref_type<'v>(obj: &'v JsonView<'_>, prop: &str) -> Option<&'v str> {
     obj.get(prop)?.as_str()?.split_once("--").map(|(t, _)| t)
