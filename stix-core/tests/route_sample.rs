@@ -236,7 +236,17 @@ fn blocklists_value_by_value() {
 #[test]
 fn expired_indicators_leave_every_list() {
     let objects = sample();
-    let later = Timestamp::parse("2025-01-01T00:00:00.000Z").unwrap();
+    // The sample's one short-lived indicator (telemetry.example.com) is
+    // gone once its window closes; the others stay.
+    let mid_2025 = Timestamp::parse("2025-06-01T00:00:00.000Z").unwrap();
+    let report = Router::with_default_config().route(&objects, &mid_2025);
+    let batch = report.batch("blocklist", &objects).unwrap();
+    let r = normalize::render(&batch, &[OutputFormat::Blocklist]);
+    let domains = lines(&r, "domains.txt");
+    assert!(!domains.contains("telemetry.example.com"));
+    assert!(domains.contains("cdn-sync.example.org"));
+    assert!(r.skipped.iter().any(|s| s.reason == SkipReason::Expired));
+    let later = Timestamp::parse("2031-01-01T00:00:00.000Z").unwrap();
     let report = Router::with_default_config().route(&objects, &later);
     for dest in ["blocklist", "siem", "soar"] {
         let batch = report.batch(dest, &objects).unwrap();

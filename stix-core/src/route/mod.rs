@@ -195,10 +195,21 @@ impl Router {
                 )
             })
             .collect();
+        // Levels of every object of the feed, so that an object referring
+        // to something above a destination's ceiling is held back too: a
+        // GREEN relationship to a RED actor would otherwise reveal it.
+        let levels: HashMap<&str, TlpLevel> = objects
+            .iter()
+            .map(|o| (o.id().as_str(), resolver.markings_of(o).tlp))
+            .collect();
         let mut routes = Vec::with_capacity(objects.len());
         let mut all_withheld = Vec::new();
         for object in objects {
             let markings = resolver.markings_of(object);
+            let referred: Vec<(String, TlpLevel)> = references(object)
+                .into_iter()
+                .filter_map(|r| levels.get(r.as_str()).map(|l| (r, *l)))
+                .collect();
             let mut route = ObjectRoute {
                 id: object.id().as_str().to_owned(),
                 object_type: object.type_name().to_owned(),
@@ -221,7 +232,22 @@ impl Router {
                     {
                         continue;
                     }
-                    if route.markings.tlp <= dest.max_tlp {
+                    let above_ref = referred.iter().find(|(_, l)| *l > dest.max_tlp);
+                    if let (true, Some((r, l))) = (route.markings.tlp <= dest.max_tlp, above_ref) {
+                        dest.withheld += 1;
+                        route.withheld.push(Withheld {
+                            object_id: route.id.clone(),
+                            object_type: route.object_type.clone(),
+                            destination: d.clone(),
+                            rule: rule.name.clone(),
+                            object_tlp: route.markings.tlp,
+                            max_tlp: dest.max_tlp,
+                            reason: format!(
+                                "refers to {r}, which is {l}, above the destination's ceiling {}",
+                                dest.max_tlp
+                            ),
+                        });
+                    } else if route.markings.tlp <= dest.max_tlp {
                         route.destinations.push(d.clone());
                         dest.object_ids.push(route.id.clone());
                     } else {
@@ -265,6 +291,30 @@ impl Router {
             resolver,
         }
     }
+}
+
+/// The ids an object refers to (`*_ref` and `*_refs` properties at the top
+/// level, markings aside).
+fn references(object: &StixObject) -> Vec<String> {
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(map) = object.to_value() {
+        for (k, v) in map {
+            if k == "object_marking_refs" || !(k.ends_with("_ref") || k.ends_with("_refs")) {
+                continue;
+            }
+            match v {
+                serde_json::Value::String(s) => out.push(s),
+                serde_json::Value::Array(items) => {
+                    out.extend(items.into_iter().filter_map(|i| match i {
+                        serde_json::Value::String(s) => Some(s),
+                        _ => None,
+                    }))
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn rule_matches(rule: &Rule, object: &StixObject, tlp: TlpLevel, now: &Timestamp) -> bool {
