@@ -144,8 +144,12 @@ for i, (name, pattern) in enumerate(PATTERNS):
                  pattern_version="2.1", valid_from="2024-06-01T00:00:00Z")
     if i == 20:
         props["revoked"] = True
-    else:
+    elif i == 3:
+        # One indicator whose validity window is over: it must stay out of
+        # every blocklist and lookup.
         props["valid_until"] = "2024-12-31T00:00:00Z"
+    else:
+        props["valid_until"] = "2030-12-31T00:00:00Z"
     indicators.append(sdo("indicator", i, **props))
 
 

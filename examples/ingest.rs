@@ -1,296 +1,315 @@
-//! `ingest [FILE...]`: the main job.
+//! `ingest`: the main job.
 //!
-//! Reads STIX bundles (by default the sample feed shipped in
-//! `data/sample-feed.json`), parses every object into the typed model,
-//! validates it, and prints what a CTI engineer wants at a glance: objects
-//! per type and per TLP marking, STIX versions, indicators that flatten to
-//! blocklists, invalid objects with their first reason, unresolved
-//! references.
+//! ```text
+//! ingest [FILE...] [--taxii-url URL --collection ID [--user U --password P | --token T]]
+//!        [--db PATH] [--out DIR] [--config FILE] [--strict] [--json] [--now TIMESTAMP]
+//!        [--publish COLLECTION --publish-indicator KIND:VALUE... [--publish-tlp LEVEL]]
+//! ```
 //!
-//! The program is three steps so that later sources (TAXII collections)
-//! and sinks (routing, publishing) slot in beside the file ones:
-//! [`Source`] yields a byte stream, [`ingest`] folds it into a [`Summary`],
-//! and [`Summary::print`] reports.
+//! Reads bundles from files (by default the sample feed in
+//! `data/sample-feed.json`) or from a TAXII collection (polled
+//! incrementally from the checkpoint kept in the store), validates every
+//! object, stores the valid ones in the SQLite store (`--db`, default
+//! `./out/libstix.db`), routes the store's current state (built-in routes
+//! or `--config`) and writes each destination's outputs under `--out DIR`
+//! (default `./out`), one folder per destination. Prints the summary
+//! table (or, with `--json`, the report as JSON). Progress goes to stderr
+//! when it is a terminal.
 //!
-//! Exit status: 0 when every source was read (invalid objects are
-//! reported, not fatal), 2 when a source could not be read or is not JSON.
+//! `--publish COLLECTION` posts indicators built from
+//! `--publish-indicator domain:evil.example` (TLP:GREEN unless
+//! `--publish-tlp`) to that collection of the `--taxii-url` server, after
+//! checking them against the collection's ceiling from the configuration.
+//!
+//! Exit status: 0 when every source was read (invalid objects are reported,
+//! not fatal), 2 when a source could not be read, 1 on any other failure
+//! (store, outputs, configuration, a refused publication).
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use libstix::core::tlp::{TlpLevel, TlpVersion};
-use libstix::core::validate::{ValidatingReader, ValidationOptions};
-use libstix::core::StixObject;
-use libstix::pattern::StixVersion;
+use libstix::core::Timestamp;
+use libstix::pipeline::{
+    build_indicator, ingest, publish, render_text, tlp_from_label, IngestConfig, IngestOptions,
+    PublishRequest, Source, TaxiiSource,
+};
+use libstix::taxii::{Auth, Secret, WaitOptions};
 
-/// Where STIX content comes from.
-enum Source {
-    /// A bundle file.
-    File(PathBuf),
+struct Args {
+    files: Vec<PathBuf>,
+    taxii_url: Option<String>,
+    collection: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    token: Option<String>,
+    db: Option<PathBuf>,
+    out: Option<PathBuf>,
+    config: Option<PathBuf>,
+    strict: bool,
+    json: bool,
+    now: Option<String>,
+    publish: Option<String>,
+    publish_indicators: Vec<String>,
+    publish_tlp: Option<String>,
 }
 
-impl Source {
-    fn label(&self) -> String {
-        match self {
-            Source::File(p) => p.display().to_string(),
-        }
-    }
+const USAGE: &str = "usage: ingest [FILE...] [--taxii-url URL --collection ID [--user U --password P | --token T]] [--db PATH] [--out DIR] [--config FILE] [--strict] [--json] [--now TIMESTAMP] [--publish COLLECTION --publish-indicator KIND:VALUE... [--publish-tlp LEVEL]]";
 
-    fn open(&self) -> std::io::Result<Box<dyn Read>> {
-        match self {
-            Source::File(p) => Ok(Box::new(BufReader::new(File::open(p)?))),
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        files: Vec::new(),
+        taxii_url: None,
+        collection: None,
+        user: None,
+        password: None,
+        token: None,
+        db: None,
+        out: None,
+        config: None,
+        strict: false,
+        json: false,
+        now: None,
+        publish: None,
+        publish_indicators: Vec::new(),
+        publish_tlp: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--taxii-url" => a.taxii_url = Some(value("--taxii-url")?),
+            "--collection" => a.collection = Some(value("--collection")?),
+            "--user" => a.user = Some(value("--user")?),
+            "--password" => a.password = Some(value("--password")?),
+            "--token" => a.token = Some(value("--token")?),
+            "--db" => a.db = Some(value("--db")?.into()),
+            "--out" => a.out = Some(value("--out")?.into()),
+            "--config" => a.config = Some(value("--config")?.into()),
+            "--now" => a.now = Some(value("--now")?),
+            "--publish" => a.publish = Some(value("--publish")?),
+            "--publish-indicator" => a.publish_indicators.push(value("--publish-indicator")?),
+            "--publish-tlp" => a.publish_tlp = Some(value("--publish-tlp")?),
+            "--strict" => a.strict = true,
+            "--json" => a.json = true,
+            "-h" | "--help" => return Err(String::new()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => a.files.push(arg.into()),
         }
     }
+    Ok(a)
 }
 
-/// One invalid object and why.
-struct Invalid {
-    source: String,
-    id: String,
-    object_type: String,
-    reason: String,
-}
-
-/// Everything the summary shows, accumulated over all sources.
-#[derive(Default)]
-struct Summary {
-    sources: Vec<(String, Option<String>, usize)>,
-    failed_sources: Vec<(String, String)>,
-    objects: usize,
-    by_type: BTreeMap<String, usize>,
-    by_tlp: BTreeMap<(Option<TlpLevel>, Option<TlpVersion>), usize>,
-    by_version: BTreeMap<String, usize>,
-    revoked: usize,
-    warnings: usize,
-    invalid: Vec<Invalid>,
-    unresolved: Vec<(String, String, String)>,
-    duplicates: usize,
-    indicators_flat: usize,
-    indicators_complex: usize,
-    indicators_other_type: usize,
-    observables: BTreeMap<String, usize>,
-}
-
-/// Read one source into the summary.
-fn ingest(source: &Source, summary: &mut Summary) -> Result<(), String> {
-    let label = source.label();
-    let input = source.open().map_err(|e| format!("cannot read: {e}"))?;
-    let mut stream = ValidatingReader::new(input, ValidationOptions::default());
-    let mut count = 0usize;
-    for item in stream.by_ref() {
-        let v = item.map_err(|e| e.to_string())?;
-        count += 1;
-        let r = &v.report;
-        if let Some(t) = &r.object_type {
-            *summary.by_type.entry(t.clone()).or_default() += 1;
+fn auth(a: &Args) -> Result<Auth, String> {
+    match (&a.user, &a.password, &a.token) {
+        (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
+            Err("give either --user/--password or --token".into())
         }
-        *summary.by_tlp.entry((r.tlp, r.tlp_version)).or_default() += 1;
-        *summary
-            .by_version
-            .entry(r.spec_version.as_str().to_owned())
-            .or_default() += 1;
-        summary.revoked += usize::from(r.revoked);
-        summary.warnings += r.diagnostics.iter().filter(|d| !d.is_error()).count();
-        if !r.valid {
-            summary.invalid.push(Invalid {
-                source: label.clone(),
-                id: r
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("(object {})", r.index)),
-                object_type: r.object_type.clone().unwrap_or_default(),
-                reason: r
-                    .first_problem()
-                    .map(|d| format!("[{}] {}: {}", d.rule, d.path, d.message))
-                    .unwrap_or_default(),
-            });
+        (Some(u), Some(p), None) => Ok(Auth::Basic {
+            user: u.clone(),
+            password: Secret::new(p.clone()),
+        }),
+        (Some(_), None, None) | (None, Some(_), None) => {
+            Err("--user and --password go together".into())
         }
-        if let Some(StixObject::Indicator(ind)) = v.item.typed() {
-            let version = match r.spec_version.as_str() {
-                "2.0" => StixVersion::V20,
-                _ => StixVersion::V21,
-            };
-            let pattern = ind.pattern.as_deref().unwrap_or("");
-            if ind.pattern_type.as_deref() != Some("stix") && r.spec_version.as_str() == "2.1" {
-                summary.indicators_other_type += 1;
-            } else if let Ok(p) = libstix::pattern::parse(pattern, version) {
-                let obs = p.observables();
-                if obs.flat {
-                    summary.indicators_flat += 1;
-                    for o in &obs.observables {
-                        *summary
-                            .observables
-                            .entry(format!("{:?}", o.kind))
-                            .or_default() += 1;
-                    }
-                } else {
-                    summary.indicators_complex += 1;
-                }
-            }
-        }
-    }
-    let done = stream.finish();
-    if let Some(lone) = done.lone_object {
-        count += 1;
-        if let Some(t) = &lone.object_type {
-            *summary.by_type.entry(t.clone()).or_default() += 1;
-        }
-    }
-    summary.objects += count;
-    summary
-        .sources
-        .push((label.clone(), done.header.id.clone(), count));
-    for u in done.cross.unresolved_refs {
-        summary
-            .unresolved
-            .push((u.from_id.unwrap_or_default(), u.path, u.target));
-    }
-    summary.duplicates += done.cross.duplicates.len();
-    for d in done.diagnostics.iter().filter(|d| d.is_error()) {
-        summary.invalid.push(Invalid {
-            source: label.clone(),
-            id: done.header.id.clone().unwrap_or_else(|| "(bundle)".into()),
-            object_type: "bundle".into(),
-            reason: format!("[{}] {}: {}", d.rule, d.path, d.message),
-        });
-    }
-    Ok(())
-}
-
-fn tlp_label(level: Option<TlpLevel>, version: Option<TlpVersion>) -> String {
-    match (level, version) {
-        (Some(TlpLevel::Clear), Some(TlpVersion::V1)) => "TLP:WHITE (1.0)".into(),
-        (Some(l), Some(TlpVersion::V1)) => format!("{l} (1.0)"),
-        (Some(l), _) => format!("{l} (2.0)"),
-        (None, _) => "unmarked (no TLP)".into(),
-    }
-}
-
-const LIST_LIMIT: usize = 15;
-
-impl Summary {
-    fn print(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(s, "== ingest summary ==");
-        for (label, id, n) in &self.sources {
-            let _ = writeln!(
-                s,
-                "source {label}: {n} objects{}",
-                id.as_ref()
-                    .map(|i| format!(" (bundle {i})"))
-                    .unwrap_or_default()
-            );
-        }
-        for (label, e) in &self.failed_sources {
-            let _ = writeln!(s, "source {label}: NOT READ: {e}");
-        }
-        let _ = writeln!(
-            s,
-            "\n{} objects, {} invalid, {} revoked, {} warnings",
-            self.objects,
-            self.invalid
-                .iter()
-                .filter(|i| i.object_type != "bundle")
-                .count(),
-            self.revoked,
-            self.warnings
-        );
-        let versions: Vec<String> = self
-            .by_version
-            .iter()
-            .map(|(v, n)| format!("STIX {v}: {n}"))
-            .collect();
-        let _ = writeln!(s, "spec versions: {}", versions.join(", "));
-
-        let _ = writeln!(s, "\nobjects per type:");
-        let mut types: Vec<_> = self.by_type.iter().collect();
-        types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (t, n) in types {
-            let _ = writeln!(s, "  {n:>7}  {t}");
-        }
-
-        let _ = writeln!(s, "\nobjects per TLP marking (most restrictive wins):");
-        let mut tlps: Vec<_> = self.by_tlp.iter().collect();
-        tlps.sort_by(|a, b| b.0 .0.cmp(&a.0 .0).then(a.0 .1.cmp(&b.0 .1).reverse()));
-        for ((level, version), n) in tlps {
-            let _ = writeln!(s, "  {n:>7}  {}", tlp_label(*level, *version));
-        }
-
-        let total_ind = self.indicators_flat + self.indicators_complex + self.indicators_other_type;
-        if total_ind > 0 {
-            let _ = writeln!(
-                s,
-                "\nindicators: {} flatten to blocklist values, {} need a pattern engine (FOLLOWEDBY, AND, qualifiers, ranges...), {} use another pattern language",
-                self.indicators_flat, self.indicators_complex, self.indicators_other_type
-            );
-            let obs: Vec<String> = self
-                .observables
-                .iter()
-                .map(|(k, n)| format!("{k}: {n}"))
-                .collect();
-            if !obs.is_empty() {
-                let _ = writeln!(s, "  blocklist values: {}", obs.join(", "));
-            }
-        }
-
-        let _ = writeln!(s, "\ninvalid objects: {}", self.invalid.len());
-        for i in self.invalid.iter().take(LIST_LIMIT) {
-            let _ = writeln!(
-                s,
-                "  {} {} ({}): {}",
-                i.source, i.id, i.object_type, i.reason
-            );
-        }
-        if self.invalid.len() > LIST_LIMIT {
-            let _ = writeln!(s, "  ... and {} more", self.invalid.len() - LIST_LIMIT);
-        }
-
-        let _ = writeln!(
-            s,
-            "\nunresolved references (not in the input; may live elsewhere): {}",
-            self.unresolved.len()
-        );
-        for (from, path, target) in self.unresolved.iter().take(LIST_LIMIT) {
-            let _ = writeln!(s, "  {from} {path} -> {target}");
-        }
-        if self.unresolved.len() > LIST_LIMIT {
-            let _ = writeln!(s, "  ... and {} more", self.unresolved.len() - LIST_LIMIT);
-        }
-        if self.duplicates > 0 {
-            let _ = writeln!(
-                s,
-                "\nconflicting duplicates (same id and modified, different content): {}",
-                self.duplicates
-            );
-        }
-        s
+        (None, None, Some(t)) => Ok(Auth::Bearer(Secret::new(t.clone()))),
+        (None, None, None) => Ok(Auth::None),
     }
 }
 
 fn main() -> ExitCode {
-    let mut sources: Vec<Source> = std::env::args()
-        .skip(1)
-        .map(|a| Source::File(PathBuf::from(a)))
-        .collect();
+    let a = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("ingest: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(if e.is_empty() { 0 } else { 2 });
+        }
+    };
+    let auth = match auth(&a) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("ingest: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = match &a.config {
+        Some(p) => match IngestConfig::from_file(p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("ingest: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        None => IngestConfig::default_config(),
+    };
+    let now = match a.now.as_deref().map(Timestamp::parse).transpose() {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("ingest: --now: {e}");
+            return ExitCode::from(2);
+        }
+    };
+
+    if let Some(target) = &a.publish {
+        return run_publish(&a, target, auth, &config, now);
+    }
+
+    let mut sources: Vec<Source> = a.files.iter().cloned().map(Source::File).collect();
+    match (&a.taxii_url, &a.collection) {
+        (Some(url), Some(c)) => sources.push(Source::Taxii(TaxiiSource {
+            url: url.clone(),
+            collection: c.clone(),
+            auth,
+        })),
+        (None, None) => {}
+        _ => {
+            eprintln!("ingest: --taxii-url and --collection go together\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
     if sources.is_empty() {
         sources.push(Source::File(
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-feed.json"),
         ));
     }
-    let mut summary = Summary::default();
-    for source in &sources {
-        if let Err(e) = ingest(source, &mut summary) {
-            summary.failed_sources.push((source.label(), e));
+    let mut options = IngestOptions::new(sources);
+    if let Some(db) = a.db.clone() {
+        options.db = db;
+    } else if let Some(out) = &a.out {
+        options.db = out.join("libstix.db");
+    }
+    if let Some(out) = a.out.clone() {
+        options.out_dir = out;
+    }
+    options.config = config;
+    options.validation.strict = a.strict;
+    options.now = now;
+    // On a terminal: a live line every 1,000 objects; otherwise a plain
+    // line every 100,000 so logs of long runs show life without noise.
+    let tty = std::io::stderr().is_terminal();
+    options.progress_every = if tty { 1_000 } else { 100_000 };
+    let mut progress = |p: &libstix::pipeline::Progress| {
+        if p.stage == "reading" && p.total.is_some() && !tty {
+            return;
+        }
+        if tty {
+            eprint!("\r\x1b[2K{} {}: {} objects", p.stage, p.what, p.done);
+            if p.total.is_some() || p.stage != "reading" {
+                eprintln!();
+            }
+        } else if p.stage == "reading" {
+            eprintln!("{} {}: {} objects", p.stage, p.what, p.done);
+        }
+    };
+    match ingest(&options, &mut progress) {
+        Ok(report) => {
+            if a.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", render_text(&report));
+            }
+            if report.all_sources_read() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) => {
+            eprintln!("ingest: {e}");
+            ExitCode::from(1)
         }
     }
-    print!("{}", summary.print());
-    if summary.failed_sources.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
+}
+
+fn run_publish(
+    a: &Args,
+    target: &str,
+    auth: Auth,
+    config: &IngestConfig,
+    now: Option<Timestamp>,
+) -> ExitCode {
+    let Some(url) = &a.taxii_url else {
+        eprintln!("ingest: --publish needs --taxii-url\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    if a.publish_indicators.is_empty() {
+        eprintln!("ingest: --publish needs at least one --publish-indicator KIND:VALUE");
+        return ExitCode::from(2);
+    }
+    let tlp = match a.publish_tlp.as_deref().map(tlp_from_label) {
+        None => libstix::core::tlp::TlpLevel::Green,
+        Some(Some(l)) => l,
+        Some(None) => {
+            eprintln!("ingest: --publish-tlp: clear, green, amber, amber+strict or red");
+            return ExitCode::from(2);
+        }
+    };
+    let now = now.unwrap_or_else(Timestamp::now_millis);
+    let mut objects = Vec::new();
+    for spec in &a.publish_indicators {
+        match build_indicator(spec, tlp, &now) {
+            Ok(o) => objects.push(o),
+            Err(e) => {
+                eprintln!("ingest: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let request = PublishRequest {
+        target: TaxiiSource {
+            url: url.clone(),
+            collection: target.to_owned(),
+            auth,
+        },
+        objects,
+        wait: WaitOptions::default(),
+    };
+    match publish(&request, &config.publish, config.router.marking_settings()) {
+        Ok(out) => {
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            } else {
+                println!(
+                    "== publish to collection {} (ceiling {}) ==",
+                    out.collection, out.ceiling
+                );
+                for (id, l) in &out.sent {
+                    println!("  sent    {id} ({l})");
+                }
+                for r in &out.refused {
+                    println!("  REFUSED {} ({}): {}", r.id, r.tlp, r.reason);
+                }
+                println!(
+                    "status {}: {} added, {} failed, {} pending",
+                    out.status_ids.join(", "),
+                    out.success_count,
+                    out.failures.len(),
+                    out.pending_count
+                );
+                for f in &out.failures {
+                    println!(
+                        "  failed {} {}: {}",
+                        f.id,
+                        f.version,
+                        f.message.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            if out.failures.is_empty() && out.refused.is_empty() && out.pending_count == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("ingest: {e}");
+            ExitCode::from(1)
+        }
     }
 }

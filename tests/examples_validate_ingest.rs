@@ -24,8 +24,25 @@ fn shared(rel: &str) -> PathBuf {
     p
 }
 
+/// A fresh working directory per run: `ingest` writes its store and
+/// outputs under `./out` by default, which must not land in the repository
+/// nor be shared between tests running at once.
+fn scratch() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "libstix-examples-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 fn run(name: &str, args: &[&Path], flags: &[&str]) -> Output {
     Command::new(example(name))
+        .current_dir(scratch())
         .args(flags)
         .args(args)
         .output()
@@ -124,7 +141,10 @@ fn validate_strict_turns_warnings_into_failures() {
 
 #[test]
 fn ingest_summarises_the_default_sample_feed() {
-    let o = Command::new(example("ingest")).output().unwrap();
+    let o = Command::new(example("ingest"))
+        .current_dir(scratch())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     for needle in [
