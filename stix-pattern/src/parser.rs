@@ -112,9 +112,13 @@ pub(crate) struct Parser<'a> {
     depth: usize,
     pub(crate) errors: Vec<PatternError>,
     furthest: usize,
-    expected: Vec<&'static str>,
+    /// What was tried at `furthest` (a fixed array: this runs on every successful parse too).
+    expected: [&'static str; MAX_EXPECTED],
+    n_expected: usize,
     fatal: Option<PatternError>,
 }
+
+const MAX_EXPECTED: usize = 32;
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(src: &'a str, version: StixVersion) -> Self {
@@ -124,7 +128,8 @@ impl<'a> Parser<'a> {
             depth: 0,
             errors: Vec::new(),
             furthest: 0,
-            expected: Vec::new(),
+            expected: [""; MAX_EXPECTED],
+            n_expected: 0,
             fatal: None,
         }
     }
@@ -138,10 +143,13 @@ impl<'a> Parser<'a> {
         let p = self.pos(i);
         if p > self.furthest {
             self.furthest = p;
-            self.expected.clear();
+            self.n_expected = 0;
         }
-        if p == self.furthest && !self.expected.contains(&what) {
-            self.expected.push(what);
+        // Duplicates are removed when the error is built; checking here would cost on every
+        // successful parse.
+        if p == self.furthest && self.n_expected < MAX_EXPECTED {
+            self.expected[self.n_expected] = what;
+            self.n_expected += 1;
         }
     }
 
@@ -166,6 +174,12 @@ impl<'a> Parser<'a> {
 
     /// Skips whitespace (Unicode `White_Space`) and `/* */` and `//` comments.
     fn ws(&mut self, mut i: &'a str) -> PResult<'a, ()> {
+        // Fast path: most tokens are followed by a plain ASCII character.
+        if let Some(&b) = i.as_bytes().first() {
+            if b.is_ascii() && b != b'/' && !b.is_ascii_whitespace() && b != 0x0b {
+                return Ok((i, ()));
+            }
+        }
         loop {
             let t = i.trim_start_matches(char::is_whitespace);
             if let Some(rest) = t.strip_prefix("/*") {
@@ -254,11 +268,14 @@ impl<'a> Parser<'a> {
                 format!("{tok:?}")
             }
         };
-        e.message = format!(
-            "unexpected {found}, expected {}",
-            self.expected.join(" or ")
-        );
-        e.expected = self.expected.iter().map(|s| s.to_string()).collect();
+        let mut expected: Vec<&str> = Vec::new();
+        for &x in &self.expected[..self.n_expected] {
+            if !expected.contains(&x) {
+                expected.push(x);
+            }
+        }
+        e.message = format!("unexpected {found}, expected {}", expected.join(" or "));
+        e.expected = expected.iter().map(|s| s.to_string()).collect();
         e
     }
 
@@ -271,7 +288,7 @@ impl<'a> Parser<'a> {
             ObservationOp::Or,
             ObservationOp::FollowedBy,
         ];
-        let mut levels: [Vec<ObservationExpr>; 3] = Default::default();
+        let mut levels: [Level<ObservationExpr>; 3] = Default::default();
         let mut i = i;
         loop {
             let (j, operand) = self.qualified(i)?;
@@ -489,7 +506,7 @@ impl<'a> Parser<'a> {
 
     /// `AND`/`OR` inside brackets, by the same non-recursive precedence climbing.
     fn cmp_or(&mut self, i: &'a str) -> PResult<'a, ComparisonExpr> {
-        let mut levels: [Vec<ComparisonExpr>; 2] = Default::default();
+        let mut levels: [Level<ComparisonExpr>; 2] = Default::default();
         let mut i = i;
         loop {
             let (j, operand) = self.cmp_primary(i)?;
@@ -814,6 +831,10 @@ impl<'a> Parser<'a> {
         let mut seg = 0;
         let mut k = 0;
         while k < bytes.len() {
+            match memchr::memchr2(b'\'', b'\\', &bytes[k..]) {
+                Some(n) => k += n,
+                None => break,
+            }
             match bytes[k] {
                 b'\'' => {
                     out.push_str(&body[seg..k]);
@@ -853,14 +874,15 @@ impl<'a> Parser<'a> {
         let Ok((j, ty)) = word(i) else {
             return self.miss(i, "object path");
         };
-        if KEYWORDS.contains(&ty) {
+        if is_reserved(ty) {
             return self.miss(i, "object path");
         }
         let (j, _) = self.ws(j)?;
         let (j, _) = self.punct(j, ":")?;
         let (j, _) = self.ws(j)?;
         let (mut i, first) = self.component(j)?;
-        let mut steps = vec![PathStep::Property(first)];
+        let mut steps = Vec::with_capacity(4);
+        steps.push(PathStep::Property(first));
         let mut end = self.pos(i);
         loop {
             let (j, _) = self.ws(i)?;
@@ -899,7 +921,7 @@ impl<'a> Parser<'a> {
             return self.string_body(i);
         }
         match word(i) {
-            Ok((j, w)) if !KEYWORDS.contains(&w) => {
+            Ok((j, w)) if !is_reserved(w) => {
                 if w.contains('-') {
                     let at = self.pos(i);
                     self.soft(
@@ -962,11 +984,49 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn close_obs(v: &mut Vec<ObservationExpr>, op: ObservationOp) -> ObservationExpr {
-    if v.len() == 1 {
-        return v.pop().expect("one operand");
+/// The operands of one open operator chain. A lone operand needs no allocation, which is the
+/// common case (most patterns are one observation with one comparison).
+struct Level<T> {
+    first: Option<T>,
+    rest: Vec<T>,
+}
+
+impl<T> Default for Level<T> {
+    fn default() -> Self {
+        Level {
+            first: None,
+            rest: Vec::new(),
+        }
     }
-    let operands = std::mem::take(v);
+}
+
+impl<T> Level<T> {
+    fn push(&mut self, x: T) {
+        if self.first.is_none() {
+            self.first = Some(x);
+        } else {
+            self.rest.push(x);
+        }
+    }
+
+    /// Empties the level: `Ok(the lone operand)` or `Err(all operands)`.
+    fn take(&mut self) -> Result<T, Vec<T>> {
+        let first = self.first.take().expect("a chain has at least one operand");
+        if self.rest.is_empty() {
+            return Ok(first);
+        }
+        let mut all = Vec::with_capacity(self.rest.len() + 1);
+        all.push(first);
+        all.append(&mut self.rest);
+        Err(all)
+    }
+}
+
+fn close_obs(v: &mut Level<ObservationExpr>, op: ObservationOp) -> ObservationExpr {
+    let operands = match v.take() {
+        Ok(one) => return one,
+        Err(all) => all,
+    };
     let span = Span::new(
         operands[0].span.start,
         operands[operands.len() - 1].span.end,
@@ -977,11 +1037,11 @@ fn close_obs(v: &mut Vec<ObservationExpr>, op: ObservationOp) -> ObservationExpr
     }
 }
 
-fn close_cmp(v: &mut Vec<ComparisonExpr>, is_or: bool) -> ComparisonExpr {
-    if v.len() == 1 {
-        return v.pop().expect("one operand");
-    }
-    let operands = std::mem::take(v);
+fn close_cmp(v: &mut Level<ComparisonExpr>, is_or: bool) -> ComparisonExpr {
+    let operands = match v.take() {
+        Ok(one) => return one,
+        Err(all) => all,
+    };
     let span = Span::new(
         operands[0].span.start,
         operands[operands.len() - 1].span.end,
@@ -996,5 +1056,9 @@ fn close_cmp(v: &mut Vec<ComparisonExpr>, is_or: bool) -> ComparisonExpr {
 
 /// Whether `w` is a keyword or reserved word (and so needs quotes as a property name).
 pub(crate) fn is_reserved(w: &str) -> bool {
-    KEYWORDS.contains(&w)
+    // Every reserved word starts with an upper-case letter, `t` or `f`, and is 2-10 long.
+    match w.as_bytes().first() {
+        Some(b'A'..=b'Z' | b't' | b'f') if (2..=10).contains(&w.len()) => KEYWORDS.contains(&w),
+        _ => false,
+    }
 }

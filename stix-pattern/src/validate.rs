@@ -112,6 +112,9 @@ impl Checker<'_> {
     /// AND operands must share an object type: `OR` unions the operands' type sets, `AND`
     /// intersects them, and an empty intersection can never match one object.
     fn and_types(&mut self, c: &ComparisonExpr) {
+        if let ComparisonKind::Comparison(_) = c.kind {
+            return;
+        }
         let mut found = None;
         types_of(c, &mut found);
         if let Some(at) = found {
@@ -149,8 +152,8 @@ impl Checker<'_> {
                 ),
             );
         }
-        let literals: Vec<&Literal> = match &c.value {
-            Some(Value::Literal(l)) => vec![l],
+        let literals: &[Literal] = match &c.value {
+            Some(Value::Literal(l)) => std::slice::from_ref(l),
             Some(Value::Set { items, span }) => {
                 if items.is_empty() {
                     self.warn(
@@ -159,9 +162,9 @@ impl Checker<'_> {
                         "IN () never matches".into(),
                     );
                 }
-                items.iter().collect()
+                items
             }
-            None => vec![],
+            None => &[],
         };
         let equality = matches!(c.op, Operator::Eq | Operator::Neq | Operator::In);
         if let Some(alg) = hash_algorithm(&c.path) {
@@ -175,7 +178,7 @@ impl Checker<'_> {
                         );
                     }
                     if equality {
-                        for l in &literals {
+                        for l in literals {
                             if let LiteralKind::String(v) = &l.kind {
                                 if let Some(len) = len {
                                     if v.len() != len || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -201,7 +204,7 @@ impl Checker<'_> {
             && value_path
             && (equality || matches!(c.op, Operator::IsSubset | Operator::IsSuperset))
         {
-            for l in &literals {
+            for l in literals {
                 if let LiteralKind::String(v) = &l.kind {
                     let ok = if ip_v4 {
                         ipv4_or_cidr(v)
@@ -282,6 +285,14 @@ pub(crate) enum HashSpec {
 
 /// The `hash-algorithm-ov` name for a written algorithm name, tolerating case and hyphens.
 pub(crate) fn hash_spec(alg: &str) -> HashSpec {
+    // The common, correctly spelled names without building a normalised copy.
+    match alg {
+        "MD5" => return HashSpec::Known("MD5", Some(32)),
+        "SHA-1" => return HashSpec::Known("SHA-1", Some(40)),
+        "SHA-256" => return HashSpec::Known("SHA-256", Some(64)),
+        "SHA-512" => return HashSpec::Known("SHA-512", Some(128)),
+        _ => {}
+    }
     let norm: String = alg
         .chars()
         .filter(|c| *c != '-' && *c != '_')
