@@ -1,0 +1,184 @@
+//! Marking resolution: TLP 1.0 / 2.0, granular markings, feed-defined
+//! markings resolved by id (never by name), the unmarked default.
+
+use serde_json::json;
+use stix_core::marking::{MarkingResolver, MarkingSettings, ResolvedMarking, TlpSource};
+use stix_core::tlp::{TlpLevel, TlpVersion};
+use stix_core::StixObject;
+
+const TLP1_GREEN: &str = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+const TLP1_RED: &str = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+const TLP2_CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+const TLP2_AMBER_STRICT: &str = "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
+const TLP2_RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+
+fn indicator(extra: serde_json::Value) -> StixObject {
+    let mut v = json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+        "pattern": "[domain-name:value = 'x.example']", "pattern_type": "stix",
+        "valid_from": "2024-01-01T00:00:00Z", "description": "d",
+        "external_references": [{"source_name": "a", "url": "https://a.example"}]
+    });
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    StixObject::from_value(v).unwrap()
+}
+
+fn resolver() -> MarkingResolver {
+    MarkingResolver::new(MarkingSettings::default())
+}
+
+#[test]
+fn most_restrictive_object_marking_across_editions() {
+    let o = indicator(json!({"object_marking_refs": [TLP2_CLEAR, TLP1_GREEN, TLP2_AMBER_STRICT]}));
+    let m = resolver().markings_of(&o);
+    assert_eq!(m.tlp, TlpLevel::AmberStrict);
+    assert_eq!(m.tlp_version, Some(TlpVersion::V2));
+    assert_eq!(m.source, TlpSource::Marked);
+    assert_eq!(m.markings.len(), 3);
+    let o = indicator(json!({"object_marking_refs": [TLP1_RED, TLP2_CLEAR]}));
+    let m = resolver().markings_of(&o);
+    assert_eq!(
+        (m.tlp, m.tlp_version),
+        (TlpLevel::Red, Some(TlpVersion::V1))
+    );
+}
+
+#[test]
+fn unmarked_objects_count_at_the_setting() {
+    let o = indicator(json!({}));
+    let m = resolver().markings_of(&o);
+    assert_eq!((m.tlp, m.source), (TlpLevel::Amber, TlpSource::Unmarked));
+    assert_eq!(m.unmarked_default, TlpLevel::Amber);
+    for level in [TlpLevel::Clear, TlpLevel::Red] {
+        let r = MarkingResolver::new(MarkingSettings { unmarked: level });
+        assert_eq!(r.markings_of(&o).tlp, level);
+    }
+}
+
+#[test]
+fn granular_markings_raise_the_object_and_their_property() {
+    let o = indicator(json!({
+        "object_marking_refs": [TLP1_GREEN],
+        "granular_markings": [
+            {"marking_ref": TLP2_RED, "selectors": ["pattern"]},
+            {"marking_ref": TLP2_AMBER_STRICT, "selectors": ["external_references.[0].url"]},
+            {"lang": "en", "selectors": ["description"]}
+        ]
+    }));
+    let m = resolver().markings_of(&o);
+    // The object counts at its most restrictive marking.
+    assert_eq!(m.tlp, TlpLevel::Red);
+    assert_eq!(m.base_level(), TlpLevel::Green);
+    assert_eq!(m.level_of("pattern"), TlpLevel::Red);
+    assert_eq!(m.level_of("description"), TlpLevel::Green);
+    assert_eq!(m.level_of("external_references"), TlpLevel::AmberStrict);
+    assert_eq!(
+        m.level_of("external_references.[0].url"),
+        TlpLevel::AmberStrict
+    );
+    assert_eq!(m.level_of("external_references.[1]"), TlpLevel::Green);
+    assert_eq!(
+        m.level_of("pattern_type"),
+        TlpLevel::Green,
+        "prefix of another name"
+    );
+    assert_eq!(m.granular.len(), 2);
+}
+
+#[test]
+fn granular_only_markings_never_lower_the_default() {
+    let o = indicator(json!({
+        "granular_markings": [{"marking_ref": TLP2_CLEAR, "selectors": ["pattern"]}]
+    }));
+    let m = resolver().markings_of(&o);
+    assert_eq!(m.source, TlpSource::Unmarked);
+    assert_eq!(m.tlp, TlpLevel::Amber);
+    assert_eq!(m.level_of("pattern"), TlpLevel::Amber);
+}
+
+#[test]
+fn feed_definitions_resolve_by_id_not_by_name() {
+    let statement = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1",
+        "id": "marking-definition--3cd55916-d34b-4747-a8e0-dedec14b711b",
+        "created": "2020-12-22T00:00:00.000Z", "definition_type": "statement",
+        "name": "TLP:CLEAR",
+        "definition": {"statement": "Copyright 2020 MITRE"}
+    }))
+    .unwrap();
+    // A feed marking that states RED under a made-up id and a CLEAR name.
+    let feed_red = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1",
+        "id": "marking-definition--11111111-1111-4111-8111-111111111111",
+        "created": "2020-12-22T00:00:00.000Z", "name": "TLP:CLEAR",
+        "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":
+            {"extension_type": "property-extension", "tlp_2_0": "red"}}
+    }))
+    .unwrap();
+    // A feed object reusing an official id cannot change what it means.
+    let impostor = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1", "id": TLP1_RED,
+        "created": "2017-01-20T00:00:00.000Z", "definition_type": "tlp",
+        "name": "TLP:WHITE", "definition": {"tlp": "white"}
+    }))
+    .unwrap();
+    let custom = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1",
+        "id": "marking-definition--22222222-2222-4222-8222-222222222222",
+        "created": "2020-12-22T00:00:00.000Z", "name": "PAP:RED",
+        "extensions": {"extension-definition--00000000-0000-4000-8000-000000000000":
+            {"extension_type": "property-extension", "pap": "red"}}
+    }))
+    .unwrap();
+    let mut r = resolver();
+    r.add_objects([&statement, &feed_red, &impostor, &custom]);
+
+    let o = indicator(json!({"object_marking_refs": [
+        TLP2_CLEAR,
+        "marking-definition--3cd55916-d34b-4747-a8e0-dedec14b711b",
+        "marking-definition--22222222-2222-4222-8222-222222222222",
+        "marking-definition--33333333-3333-4333-8333-333333333333"
+    ]}));
+    let m = r.markings_of(&o);
+    assert_eq!(
+        m.tlp,
+        TlpLevel::Clear,
+        "the statement's TLP-like name is ignored"
+    );
+    assert_eq!(m.statements(), ["Copyright 2020 MITRE"]);
+    let others = m.other_markings();
+    assert_eq!(others.len(), 2);
+    assert!(matches!(others[0], ResolvedMarking::Custom { name: Some(n), .. } if n == "PAP:RED"));
+    assert!(matches!(others[1], ResolvedMarking::Unknown { .. }));
+
+    let o = indicator(json!({"object_marking_refs": [
+        TLP2_CLEAR, "marking-definition--11111111-1111-4111-8111-111111111111"
+    ]}));
+    let m = r.markings_of(&o);
+    assert_eq!(m.tlp, TlpLevel::Red, "a feed TLP marking can only raise");
+    let o = indicator(json!({"object_marking_refs": [TLP1_RED]}));
+    assert_eq!(r.markings_of(&o).tlp, TlpLevel::Red);
+    assert!(matches!(
+        r.resolve(TLP1_RED),
+        ResolvedMarking::Tlp {
+            level: TlpLevel::Red,
+            version: TlpVersion::V1,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn markings_serialise_for_bindings() {
+    let o = indicator(json!({"object_marking_refs": [TLP2_AMBER_STRICT]}));
+    let m = resolver().markings_of(&o);
+    let v = serde_json::to_value(&m).unwrap();
+    assert_eq!(v["tlp"], "amber+strict");
+    assert_eq!(v["markings"][0]["kind"], "tlp");
+    let back: stix_core::marking::ObjectMarkings = serde_json::from_value(v).unwrap();
+    assert_eq!(back, m);
+}
