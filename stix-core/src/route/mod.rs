@@ -55,6 +55,8 @@ pub struct ObjectRoute {
     pub id: String,
     /// The object's type.
     pub object_type: String,
+    /// The version routed (`modified`, else `created`).
+    pub version: Option<Timestamp>,
     /// Its resolved markings (level, statements, custom markings).
     pub markings: ObjectMarkings,
     /// The rules that matched, by name.
@@ -213,6 +215,7 @@ impl Router {
             let mut route = ObjectRoute {
                 id: object.id().as_str().to_owned(),
                 object_type: object.type_name().to_owned(),
+                version: version_of(object),
                 markings,
                 matched_rules: Vec::new(),
                 destinations: Vec::new(),
@@ -375,6 +378,10 @@ impl BelowMin for Option<i64> {
     }
 }
 
+fn version_of(o: &StixObject) -> Option<Timestamp> {
+    o.modified().or(o.created()).cloned()
+}
+
 /// Keep the latest version (greatest `modified`, else `created`) of each id.
 fn latest_versions<'a>(objects: impl IntoIterator<Item = &'a StixObject>) -> Vec<&'a StixObject> {
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -383,8 +390,7 @@ fn latest_versions<'a>(objects: impl IntoIterator<Item = &'a StixObject>) -> Vec
         let id = o.id().as_str();
         match index.get(id) {
             Some(&i) => {
-                let version = |x: &StixObject| x.modified().or(x.created()).cloned();
-                if version(o) > version(out[i]) {
+                if version_of(o) > version_of(out[i]) {
                     out[i] = o;
                 }
             }
@@ -403,8 +409,14 @@ impl RoutingReport {
     /// the destination is not declared.
     pub fn batch(&self, destination: &str, objects: &[StixObject]) -> Option<DestinationBatch> {
         let dest = self.destinations.get(destination)?;
-        let routed_ids: std::collections::HashSet<&str> =
-            dest.object_ids.iter().map(String::as_str).collect();
+        // Exactly the versions that were routed: when the latest version
+        // of an object was withheld, no older version stands in for it.
+        let routed_versions: std::collections::HashSet<(&str, Option<&Timestamp>)> = self
+            .objects
+            .iter()
+            .filter(|r| r.destinations.iter().any(|d| d == destination))
+            .map(|r| (r.id.as_str(), r.version.as_ref()))
+            .collect();
         let mut markings = BTreeMap::new();
         let mut routed = Vec::new();
         let mut context = Vec::new();
@@ -416,7 +428,8 @@ impl RoutingReport {
                 continue;
             }
             let id = o.id().as_str();
-            if routed_ids.contains(id) {
+            let version = version_of(o);
+            if routed_versions.contains(&(id, version.as_ref())) {
                 routed.push(o.clone());
             } else {
                 context.push(o.clone());
