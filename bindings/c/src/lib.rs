@@ -52,3 +52,23 @@ pub use object::stix_object;
 pub use pattern::{stix_pattern_error, stix_pattern_result};
 pub use reader::stix_reader;
 pub use validate::stix_report;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+
+    /// The thread-safety promises of the header hold at compile time.
+    #[test]
+    fn handles_can_cross_threads() {
+        send_sync::<stix_document>();
+        send_sync::<stix_object>();
+        send_sync::<stix_report>();
+        send_sync::<stix_pattern_result>();
+        send_sync::<stix_error>();
+        send::<stix_reader>();
+        send::<stix_bundle_builder>();
+    }
+}
