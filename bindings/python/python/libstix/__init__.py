@@ -88,15 +88,30 @@ def _timestamp_from_datetime(value: _dt.datetime, digits: int = 3) -> Timestamp:
     return Timestamp.from_nanoseconds(nanos, digits)
 
 
-def _to_text(data: Any) -> Union[str, bytes]:
-    if isinstance(data, (str, bytes)):
+def _encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        column = e.start - (text.rfind("\n", 0, e.start) + 1) + 1
+        raise ParseError(
+            f"the text is not valid Unicode (lone surrogate) at line {line}, column {column}",
+            line,
+            column,
+        ) from None
+
+
+def _to_text(data: Any) -> bytes:
+    if isinstance(data, str):
+        return _encode(data)
+    if isinstance(data, bytes):
         return data
     if isinstance(data, (bytearray, memoryview)):
         return bytes(data)
     if isinstance(data, (StixObject, Bundle)):
-        return data.serialize()
+        return _encode(data.serialize())
     if isinstance(data, Mapping):
-        return _json.dumps(data, default=_json_default)
+        return _encode(_json.dumps(data, default=_json_default))
     raise TypeError(
         f"expected JSON text (str or bytes) or a dict, not {type(data).__name__}"
     )
