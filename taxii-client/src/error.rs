@@ -108,6 +108,8 @@ pub enum StallReason {
     /// `more: true` without `next` and without `X-TAXII-Date-Added-Last`, so
     /// there is no safe way to ask for the rest.
     NoCursor,
+    /// Several empty pages in a row, each claiming `more` with a `next`.
+    EmptyPages,
 }
 
 /// Errors of the TAXII client.

@@ -11,8 +11,12 @@
 //! - it stops with [`Error::PaginationStalled`] when a page brings nothing new
 //!   (a server ignoring `next`, or an `added_after` fallback that does not
 //!   advance), and with [`Error::TooManyPages`] at the configured cap;
-//! - `more: true` with an empty page ends the iteration normally (§3.5: the
-//!   rest may have been deleted meanwhile).
+//! - `more: true` with an empty page and no `next` ends the iteration
+//!   normally (§3.5: the rest may have been deleted meanwhile); an empty page
+//!   with a `next` is followed, but three in a row are a stall;
+//! - in the `added_after` fallback, a run of equal `date_added` longer than a
+//!   page is crossed by doubling `limit` (up to 16 times), as long as the
+//!   server honours the larger size; otherwise it is a stall.
 //!
 //! A request carrying `next` is never replayed once it may have reached the
 //! server: with consuming cursors (medallion) a replay skips a page. When
@@ -34,6 +38,7 @@ use crate::timestamp::Timestamp;
 use crate::transport::{redact, Request, Transport};
 
 const MAX_BOOST: u32 = 16;
+const MAX_EMPTY_PAGES: u32 = 3;
 
 /// Iterator over the pages of one query. Each item is one HTTP request.
 pub struct Pages<T: Item> {
@@ -45,6 +50,8 @@ pub struct Pages<T: Item> {
     /// Multiplier of `limit` while the `added_after` fallback is stuck in a
     /// run of objects sharing one `date_added`.
     boost: u32,
+    /// Consecutive empty pages that claimed `more` with a `next`.
+    empty_streak: u32,
     done: bool,
     pending_error: Option<Error>,
     pages: u64,
@@ -76,6 +83,7 @@ impl<T: Item> Pages<T> {
             next: None,
             fallback_after: None,
             boost: 1,
+            empty_streak: 0,
             done: false,
             pending_error,
             pages: 0,
@@ -237,6 +245,16 @@ impl<T: Item> Iterator for Pages<T> {
             self.done = true;
         } else if let Some(n) = &page.next {
             self.next = Some(n.clone());
+            if page.items.is_empty() && page.duplicates_dropped == 0 {
+                // Servers that filter after slicing may send an empty page
+                // mid-way; a run of them is a server going nowhere.
+                self.empty_streak += 1;
+                if self.empty_streak >= MAX_EMPTY_PAGES {
+                    self.pending_error = Some(self.stalled(StallReason::EmptyPages));
+                }
+            } else {
+                self.empty_streak = 0;
+            }
         } else if page.items.is_empty() && page.duplicates_dropped == 0 {
             // §3.5: `more` with an empty page is legal; nothing left to ask for.
             self.done = true;

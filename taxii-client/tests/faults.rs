@@ -745,3 +745,45 @@ fn each_error_status_has_its_own_variant() {
     assert_eq!(f.taxii.as_ref().unwrap().error_id.as_deref(), Some("e422"));
     assert!(e.to_string().contains("status 422"), "{e}");
 }
+
+/// Empty pages that keep claiming more: followed a little, then a stall.
+#[test]
+fn empty_pages_claiming_more_are_a_stall() {
+    let server =
+        MockServer::start(|_, _| Reply::json(200, r#"{"more":true,"next":"z","objects":[]}"#));
+    let results: Vec<_> = collection(&server)
+        .objects(&Filter::new())
+        .unwrap()
+        .collect();
+    assert_eq!(results.len(), 4);
+    assert!(results[..3]
+        .iter()
+        .all(|r| r.as_ref().unwrap().items.is_empty()));
+    assert!(matches!(
+        results[3],
+        Err(Error::PaginationStalled {
+            reason: StallReason::EmptyPages,
+            ..
+        })
+    ));
+    assert_eq!(server.requests().len(), 3);
+}
+
+/// `more: true` with an empty page and no `next` ends normally (§3.5).
+#[test]
+fn empty_page_claiming_more_without_next_ends_normally() {
+    let server = MockServer::start(|_, i| match i {
+        0 => Reply::json(
+            200,
+            &envelope(&[indicator(1, "2024-01-01T00:00:00.000Z")], true, Some("a")),
+        ),
+        _ => Reply::json(200, r#"{"more":true}"#),
+    });
+    let objects = collection(&server)
+        .objects(&Filter::new())
+        .unwrap()
+        .collect_items()
+        .unwrap();
+    assert_eq!(objects.len(), 1);
+    assert_eq!(server.requests().len(), 2);
+}
