@@ -14,6 +14,7 @@
 #                        (default: /tmp/libstix-taxii-PORT)
 #   TAXII_NEXT_TTL       lifetime of a `next` cursor in seconds (default 120)
 #   TAXII_MAX_PAGE       server page-size cap (default 100)
+#   TAXII_CHECK_INTERVAL seconds between the server's sweeps of expired cursors (default 5)
 #   PYTHON               interpreter for the venv (default python3)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,7 +60,7 @@ cat > "$RUN/config.json" <<JSON
     "module_class": "MemoryBackend",
     "filename": "$RUN/data.json",
     "session_timeout": ${TAXII_NEXT_TTL:-120},
-    "check_interval": 5
+    "check_interval": ${TAXII_CHECK_INTERVAL:-5}
   },
   "users": {"admin": "Password0", "reader": "reader-pass"},
   "taxii": {"max_page_size": ${TAXII_MAX_PAGE:-100}}

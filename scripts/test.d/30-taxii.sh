@@ -10,8 +10,13 @@ cd "$ROOT"
 BASE="$(scripts/taxii-server/start.sh)"
 PORT="${BASE##*:}"
 trap 'scripts/taxii-server/stop.sh "$PORT"' EXIT
+# A second server whose `next` cursors expire after one second.
+SHORT="$(TAXII_NEXT_TTL=1 TAXII_CHECK_INTERVAL=1 scripts/taxii-server/start.sh)"
+SHORT_PORT="${SHORT##*:}"
+trap 'scripts/taxii-server/stop.sh "$PORT"; scripts/taxii-server/stop.sh "$SHORT_PORT"' EXIT
 export LIBSTIX_TAXII_URL="$BASE/taxii2/"
-echo "TAXII test server: $LIBSTIX_TAXII_URL"
+export LIBSTIX_TAXII_SHORT_TTL_URL="$SHORT/taxii2/"
+echo "TAXII test servers: $LIBSTIX_TAXII_URL and (short cursor TTL) $LIBSTIX_TAXII_SHORT_TTL_URL"
 
 # 1. integration tests (they skip only when LIBSTIX_TAXII_URL is unset)
 cargo test --quiet -p taxii-client --test server
@@ -23,7 +28,7 @@ AUTH=(--url "$LIBSTIX_TAXII_URL" --user admin --password Password0)
 FEED=5f1e8a3c-1b0d-4c7a-9e21-0a6b4d2f8c01
 SANDBOX=a2c4e6f8-3b5d-4f71-8a9c-1e3d5f7b9d02
 TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"; scripts/taxii-server/stop.sh "$PORT"' EXIT
+trap 'rm -rf "$TMP"; scripts/taxii-server/stop.sh "$PORT"; scripts/taxii-server/stop.sh "$SHORT_PORT"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_lines() {  # expected, description, command...
   local want="$1" what="$2"; shift 2

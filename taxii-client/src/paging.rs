@@ -22,8 +22,8 @@
 //! server: with consuming cursors (medallion) a replay skips a page. When
 //! such a request fails, the error is returned and the iteration ends; the
 //! caller restarts from [`Pages::checkpoint`] (the `X-TAXII-Date-Added-Last`
-//! of the last page it received) with an overlap, which is exactly what
-//! [`crate::Poller`] does. Nothing is lost that way, and the overlap's
+//! of the last page it received) with an overlap: [`Pages::restart`] does
+//! that for one iteration, and [`crate::Poller`] does it across runs. Nothing is lost that way, and the overlap's
 //! duplicates are recognised by (id, version).
 
 use std::collections::HashSet;
@@ -98,6 +98,25 @@ impl<T: Item> Pages<T> {
     /// far: a safe `added_after` to resume from (with an overlap).
     pub fn checkpoint(&self) -> Option<Timestamp> {
         self.checkpoint
+    }
+
+    /// A new iteration that continues where this one stopped, for use after
+    /// an error such as [`Error::CursorExpired`] or a dropped connection on a
+    /// `next` request: it asks again from one microsecond before
+    /// [`checkpoint`](Self::checkpoint) with the original filters (from the
+    /// start when no page had a date), and drops what the last delivered
+    /// page already held. Objects sharing the checkpoint's `date_added` that
+    /// were delivered on an earlier page may come again: a restart can
+    /// repeat, never skip.
+    pub fn restart(&self) -> Pages<T> {
+        let mut filter = self.filter.clone();
+        if let Some(cp) = self.checkpoint {
+            filter.added_after = Some(cp.just_before());
+        }
+        let mut p = Pages::new(self.transport.clone(), self.url.clone(), filter);
+        p.prev_keys = self.prev_keys.clone();
+        p.checkpoint = self.checkpoint;
+        p
     }
 
     /// Pages received so far.

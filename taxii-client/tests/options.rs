@@ -167,7 +167,19 @@ fn connection_refused_is_retried_then_reported() {
 #[test]
 fn expired_cursor_is_a_typed_error() {
     let server = MockServer::start(|req, _| {
-        if req.param("next").is_some() {
+        if req.param("added_after").is_some() {
+            Reply::json(
+                200,
+                &envelope(
+                    &[
+                        indicator(1, "2024-01-01T00:00:00.000Z"),
+                        indicator(2, "2024-01-01T00:00:00.000Z"),
+                    ],
+                    false,
+                    None,
+                ),
+            )
+        } else if req.param("next").is_some() {
             Reply::json(
                 400,
                 r#"{"title":"ProcessingError","description":"'next' not valid","http_status":"400"}"#,
@@ -201,6 +213,20 @@ fn expired_cursor_is_a_typed_error() {
     assert_eq!(
         pages.checkpoint().unwrap().to_string(),
         "2024-02-02T00:00:00.000000Z"
+    );
+    // Restarting asks from just before the checkpoint, without the cursor,
+    // and drops the object the first page already delivered.
+    let again: Vec<_> = pages.restart().collect();
+    assert_eq!(again.len(), 1);
+    let page = again[0].as_ref().unwrap();
+    assert_eq!(page.duplicates_dropped, 1);
+    assert_eq!(page.items.len(), 1);
+    assert!(page.items[0].id().unwrap().ends_with("000000000002"));
+    let r = server.requests().pop().unwrap();
+    assert_eq!(r.param("next"), None);
+    assert_eq!(
+        r.param("added_after").as_deref(),
+        Some("2024-02-01T23:59:59.999999Z")
     );
 }
 

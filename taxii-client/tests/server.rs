@@ -494,3 +494,37 @@ fn incremental_polling_picks_up_exactly_the_new_objects() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A `next` cursor that expired (medallion: 400) is reported as such, and a
+/// restart from the checkpoint completes the listing without loss.
+#[test]
+fn expired_cursor_restarts_from_the_checkpoint_without_loss() {
+    let Ok(url) = std::env::var("LIBSTIX_TAXII_SHORT_TTL_URL") else {
+        eprintln!(
+            "skipped: LIBSTIX_TAXII_SHORT_TTL_URL is not set (see scripts/test.d/30-taxii.sh)"
+        );
+        return;
+    };
+    let c = Client::builder(&url)
+        .basic_auth("reader", "reader-pass")
+        .build()
+        .unwrap();
+    let feed = coll(&c, "api1", FEED);
+    let mut pages = feed.objects(&Filter::new().limit(50)).unwrap();
+    let first = pages.next().unwrap().unwrap();
+    let mut ids: Vec<String> = first
+        .items
+        .iter()
+        .map(|o| o.id().unwrap().to_string())
+        .collect();
+    std::thread::sleep(Duration::from_millis(3500));
+    let err = pages.next().unwrap().unwrap_err();
+    assert!(matches!(err, Error::CursorExpired { .. }), "{err:?}");
+    assert!(pages.next().is_none());
+    for p in pages.restart() {
+        ids.extend(p.unwrap().items.iter().map(|o| o.id().unwrap().to_string()));
+    }
+    let distinct: HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), 210, "nothing lost");
+    assert_eq!(ids.len(), 210, "nothing repeated");
+}
