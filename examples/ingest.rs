@@ -191,16 +191,17 @@ fn main() -> ExitCode {
     // line every 100,000 so logs of long runs show life without noise.
     let tty = std::io::stderr().is_terminal();
     options.progress_every = if tty { 1_000 } else { 100_000 };
+    let every = options.progress_every;
+    let mut last_bucket = 0u64;
     let mut progress = |p: &libstix::pipeline::Progress| {
-        if p.stage == "reading" && p.total.is_some() && !tty {
-            return;
-        }
         if tty {
             eprint!("\r\x1b[2K{} {}: {} objects", p.stage, p.what, p.done);
             if p.total.is_some() || p.stage != "reading" {
                 eprintln!();
             }
-        } else if p.stage == "reading" {
+        } else if p.stage == "reading" && p.done / every > last_bucket {
+            // Pages arrive in arbitrary sizes: print once per N objects.
+            last_bucket = p.done / every;
             eprintln!("{} {}: {} objects", p.stage, p.what, p.done);
         }
     };
