@@ -323,3 +323,89 @@ fn the_real_corpus_ingests_and_every_output_matches_its_patterns() {
     assert!(bl.values().map(BTreeSet::len).sum::<usize>() > 10, "{bl:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_unreadable_source_is_reported_and_the_good_one_still_lands() {
+    let dir = scratch("bad-source");
+    let garbage = dir.join("garbage.json");
+    std::fs::write(
+        &garbage,
+        b"{\"type\": \"bundle\", \"objects\": [ {\"type\": ",
+    )
+    .unwrap();
+    let missing = dir.join("missing.json");
+    let o = options(&dir, &[garbage.clone(), sample(), missing], NOW);
+    let report = run(&o);
+    assert!(!report.all_sources_read());
+    assert_eq!(report.input.failed_sources.len(), 2);
+    let (label, why) = &report.input.failed_sources[0];
+    assert_eq!(label, &garbage.display().to_string());
+    assert!(why.contains("line 1"), "{why}");
+    assert_eq!(report.stored.new, 89, "the sample beside it was stored");
+    assert!(render_text(&report).contains("NOT READ"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_configuration_file_decides_destinations_and_ceilings() {
+    let dir = scratch("config");
+    let cfg = dir.join("routes.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+[settings]
+unmarked_tlp = "red"
+
+[destinations.partner]
+max_tlp = "green"
+formats = ["blocklist"]
+
+[[rule]]
+name = "everything to the partner"
+destinations = ["partner"]
+
+[publish]
+default_max_tlp = "clear"
+"#,
+    )
+    .unwrap();
+    let mut o = options(&dir, &[sample()], NOW);
+    o.config = libstix::pipeline::IngestConfig::from_file(&cfg).unwrap();
+    assert_eq!(o.config.publish.default_max_tlp, TlpLevel::Clear);
+    let report = run(&o);
+    assert_eq!(report.unmarked_tlp, TlpLevel::Red);
+    assert_eq!(
+        report.destinations.keys().collect::<Vec<_>>(),
+        ["partner"],
+        "only the configured destination"
+    );
+    assert!(!o.out_dir.join("siem").exists());
+    let lists = blocklists(&o.out_dir.join("partner"));
+    // CLEAR and GREEN flat indicators only; unmarked ones now count as RED.
+    let domains = &lists["domains"];
+    assert!(domains.contains("login-example-bank.example"));
+    assert!(domains.contains("cdn-sync.example.org"));
+    assert!(
+        !domains.contains("a.example.com"),
+        "unmarked counts as RED here"
+    );
+    assert!(
+        !lists.contains_key("ipv6"),
+        "the IPv6 indicator is unmarked"
+    );
+    let withheld = report
+        .withheld
+        .iter()
+        .filter(|w| w.destination == "partner")
+        .count();
+    assert_eq!(withheld, report.destinations["partner"].withheld);
+    assert!(withheld > 0);
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[destinations.x]\nmax_tlp = \"purple\"\n").unwrap();
+    let err = libstix::pipeline::IngestConfig::from_file(&bad).unwrap_err();
+    assert!(
+        matches!(err, libstix::pipeline::PipelineError::Config { .. }),
+        "{err:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
