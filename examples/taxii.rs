@@ -16,7 +16,8 @@
 //!
 //! `URL` is the discovery URL (e.g. `http://127.0.0.1:8080/taxii2/`).
 //! Summaries and warnings go to stderr; the exit status is 0 on success,
-//! 1 on any error, 2 on usage errors, 3 when a push had per-object failures.
+//! 1 on any error (including envelope entries that are not JSON objects),
+//! 2 on usage errors, 3 when a push had per-object failures or pendings.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -175,6 +176,8 @@ struct Tally {
     typed: u64,
     pages: u64,
     duplicates: u64,
+    /// Entries that were not JSON objects and so could not be printed.
+    dropped: u64,
 }
 
 /// Prints a page's objects, one per line, after parsing each into the typed
@@ -186,6 +189,9 @@ fn print_page(page: &Page<Object>, out: &mut impl std::io::Write, t: &mut Tally)
         eprintln!("warning: {w}");
     }
     for p in &page.problems {
+        if p.raw.is_some() {
+            t.dropped += 1;
+        }
         eprintln!(
             "warning: {} ({}): {}",
             p.pointer,
@@ -286,6 +292,12 @@ fn run(a: &Args) -> Result<ExitCode, String> {
                 t.pages,
                 col.url()
             );
+            if t.dropped > 0 {
+                return Err(format!(
+                    "{} entries of the server's envelopes were not STIX objects (see the warnings)",
+                    t.dropped
+                ));
+            }
         }
         ["push", id, file] => {
             let objects = read_objects(file)?;

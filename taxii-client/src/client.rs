@@ -44,11 +44,6 @@ impl Client {
         }
     }
 
-    #[cfg(test)]
-    pub(crate) fn transport(&self) -> &Transport {
-        &self.transport
-    }
-
     pub(crate) fn transport_ref(&self) -> &Transport {
         &self.transport
     }

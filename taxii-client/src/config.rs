@@ -549,7 +549,7 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.discovery_url(), "http://127.0.0.1:9/taxii2/");
-        let t = c.transport();
+        let t = c.transport_ref();
         assert_eq!(
             t.config.auth,
             Auth::Basic {
