@@ -457,6 +457,11 @@ fn bad_header(e: http::Error) -> Error {
 
 fn io_kind(e: &std::io::Error) -> (TransportKind, bool) {
     use std::io::ErrorKind as K;
+    // ureq hands TLS failures (unknown issuer, refused client certificate)
+    // on as I/O errors wrapping the rustls error.
+    if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
+        return (TransportKind::Tls, false);
+    }
     match e.kind() {
         K::ConnectionRefused | K::AddrNotAvailable => (TransportKind::Connect, false),
         K::TimedOut | K::WouldBlock => (TransportKind::Timeout, true),
