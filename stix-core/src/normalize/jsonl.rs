@@ -64,6 +64,10 @@ fn records_from_entries(batch: &DestinationBatch, entries: &[IndicatorEntry]) ->
     // Values of every usable indicator in the batch (routed or context),
     // for the malware records.
     let context_entries = context_indicator_entries(batch);
+    let context_by_id: std::collections::HashMap<&str, &IndicatorEntry> =
+        context_entries.iter().map(|e| (e.id.as_str(), e)).collect();
+    let routed_by_id: std::collections::HashMap<&str, &IndicatorEntry> =
+        entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut out = Vec::new();
     for o in &batch.objects {
         let id = o.id().as_str();
@@ -93,7 +97,7 @@ fn records_from_entries(batch: &DestinationBatch, entries: &[IndicatorEntry]) ->
         }
         if let StixObject::Indicator(_) = o {
             rec.insert("expired".into(), json!(is_expired(o, &batch.now)));
-            if let Some(e) = entries.iter().find(|e| e.id == id) {
+            if let Some(e) = routed_by_id.get(id) {
                 rec.insert("flat".into(), json!(e.flat));
                 rec.insert("usable".into(), json!(e.usable()));
                 if let Some(s) = e.skip {
@@ -111,7 +115,7 @@ fn records_from_entries(batch: &DestinationBatch, entries: &[IndicatorEntry]) ->
         if matches!(o, StixObject::Malware(_) | StixObject::Tool(_)) {
             let mut values = Vec::new();
             for i in &ctx.indicated_by {
-                if let Some(e) = context_entries.iter().find(|e| e.id == i.id) {
+                if let Some(e) = context_by_id.get(i.id.as_str()) {
                     if e.usable() {
                         for v in &e.values {
                             values.push(json!({

@@ -130,6 +130,7 @@ pub(crate) fn from_entries(
             csv: String::new(),
         })
         .collect();
+    let mut seen = std::collections::HashSet::new();
     for e in entries.iter().filter(|e| e.usable()) {
         let description = describe(e, &graph);
         for v in &e.values {
@@ -154,7 +155,7 @@ pub(crate) fn from_entries(
                     _ => String::new(),
                 })
                 .collect();
-            if !t.rows.contains(&row) {
+            if seen.insert((table, row.clone())) {
                 t.rows.push(row);
             }
         }
