@@ -88,10 +88,12 @@ pub struct Rule {
     /// `indicator_types`.
     #[serde(default)]
     pub indicator_types: Vec<String>,
-    /// The object has a `confidence` of at least this.
+    /// The object has a `confidence` of at least this (objects without
+    /// `confidence` do not match).
     #[serde(default)]
     pub min_confidence: Option<i64>,
-    /// The object has a `confidence` of at most this.
+    /// The object has no `confidence` above this (objects without
+    /// `confidence` match).
     #[serde(default)]
     pub max_confidence: Option<i64>,
     /// The object's revocation state (`revoked`, absent meaning false).
