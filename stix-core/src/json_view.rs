@@ -175,7 +175,7 @@ impl<'a> JsonView<'a> {
                 // Order-independent: combine per-member hashes commutatively.
                 let mut acc: u64 = 0;
                 for (k, v) in m {
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    let mut h = rustc_hash::FxHasher::default();
                     k.as_ref().hash(&mut h);
                     v.content_hash(&mut h);
                     acc = acc.wrapping_add(std::hash::Hasher::finish(&h));

@@ -2,8 +2,9 @@
 //! of ids and of content are kept, plus the references that are still
 //! unresolved at the point they were read.
 
-use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,18 +40,25 @@ struct Pending {
 /// Cross-object state for one bundle.
 #[derive(Default)]
 pub(crate) struct CrossObjects {
-    seen_ids: HashSet<u64>,
-    versions: HashMap<u64, u64>,
-    pending: HashMap<u64, Vec<Pending>>,
+    seen_ids: FxHashSet<u64>,
+    versions: FxHashMap<u64, u64>,
+    pending: FxHashMap<u64, Vec<Pending>>,
     seq: u64,
     pub(crate) duplicates: Vec<DuplicateVersion>,
 }
 
 fn id_hash(id: &str) -> u64 {
     // UUIDs are case-insensitive; type names are lower case anyway.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for b in id.bytes() {
-        h.write_u8(b.to_ascii_lowercase());
+    // The keys are hashes already: a fast non-cryptographic hash is
+    // enough (ids come from the input, but a collision only merges two
+    // ids' bookkeeping, it cannot make the validator loop or allocate).
+    let mut h = FxHasher::default();
+    let mut buf = [0u8; 64];
+    for chunk in id.as_bytes().chunks(64) {
+        let lower = &mut buf[..chunk.len()];
+        lower.copy_from_slice(chunk);
+        lower.make_ascii_lowercase();
+        h.write(lower);
     }
     h.finish()
 }
@@ -88,7 +96,7 @@ impl CrossObjects {
     /// Record one version (`id`, `modified`) with its content hash; returns
     /// true when an earlier copy had the same version and other content.
     pub(crate) fn version(&mut self, id: &str, modified: &str, content: u64, path: &str) -> bool {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = FxHasher::default();
         id_hash(id).hash(&mut h);
         modified.hash(&mut h);
         let key = h.finish();

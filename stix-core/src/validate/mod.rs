@@ -359,7 +359,7 @@ impl Validator {
 
         if let Some(id) = id {
             let modified = obj.get("modified").and_then(JsonView::as_str).unwrap_or("");
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = rustc_hash::FxHasher::default();
             obj.content_hash(&mut h);
             if self.cross.version(id, modified, h.finish(), &path) {
                 diagnostics.push(Diagnostic::warning(

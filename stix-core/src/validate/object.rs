@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use crate::diagnostic::{pointer_escape, Diagnostic, Severity};
-use crate::identifier::Identifier;
 use crate::json_view::{JsonView, Number};
 use crate::sco_id::{self, ScoIdCheck};
 use crate::selector::{self, SelectorError};
@@ -82,6 +81,33 @@ impl<'c> Checker<'c> {
         self.warn(rule, message);
         self.pop(m);
     }
+}
+
+/// Split `<type>--<UUID>` without allocating; the UUID must be in its
+/// hyphenated 8-4-4-4-12 form.
+fn split_id(s: &str) -> Result<(&str, uuid::Uuid), &'static str> {
+    const SHAPE: &str = "expected <object-type>--<UUID>";
+    if s.len() < 39 || !s.is_char_boundary(s.len() - 38) {
+        return Err(SHAPE);
+    }
+    let (t, rest) = s.split_at(s.len() - 38);
+    let Some(u) = rest.strip_prefix("--") else {
+        return Err("expected <object-type>--<UUID> (the UUID part is not 36 characters)");
+    };
+    let hyphens_ok = u
+        .bytes()
+        .enumerate()
+        .all(|(i, b)| matches!(i, 8 | 13 | 18 | 23) == (b == b'-'));
+    if t.is_empty() || !hyphens_ok {
+        return Err(SHAPE);
+    }
+    uuid::Uuid::try_parse(u)
+        .map(|uuid| (t, uuid))
+        .map_err(|_| "the UUID part must be 8-4-4-4-12 hexadecimal digits")
+}
+
+fn is_rfc4122(u: &uuid::Uuid) -> bool {
+    u.get_variant() == uuid::Variant::RFC4122 && (1..=5).contains(&u.get_version_num())
 }
 
 fn itoa(i: usize) -> String {
@@ -241,14 +267,18 @@ fn check_type_and_id(c: &mut Checker<'_>, obj: &JsonView<'_>) {
             return;
         }
     };
-    let ident = match Identifier::parse(id) {
-        Ok(i) => i,
-        Err(e) => {
-            c.error_at("id", "STIX-ID-01", format!("`id` {e}"));
+    let (id_type, uuid) = match split_id(id) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            c.error_at(
+                "id",
+                "STIX-ID-01",
+                format!("`id` invalid identifier \"{id}\": {reason}"),
+            );
             return;
         }
     };
-    if ident.object_type() != c.type_name {
+    if id_type != c.type_name {
         c.error_at(
             "id",
             "STIX-ID-01",
@@ -258,7 +288,7 @@ fn check_type_and_id(c: &mut Checker<'_>, obj: &JsonView<'_>) {
             ),
         );
     }
-    if !ident.is_rfc4122() {
+    if !is_rfc4122(&uuid) {
         c.error_at(
             "id",
             "STIX-ID-02",
@@ -268,7 +298,7 @@ fn check_type_and_id(c: &mut Checker<'_>, obj: &JsonView<'_>) {
         );
         return;
     }
-    let version = ident.uuid_version();
+    let version = uuid.get_version_num() as u8;
     if c.category == Category::Sco {
         check_sco_id(c, obj, id, version);
     } else if version != 4 {
@@ -723,20 +753,22 @@ fn check_ref(c: &mut Checker<'_>, key: &str, value: &JsonView<'_>, allowed: &[&s
     let Some(s) = expect_ref_string(c, key, value) else {
         return;
     };
-    let ident = match Identifier::parse(s) {
-        Ok(i) => i,
-        Err(e) => {
-            c.error("STIX-ID-01", format!("`{key}`: {e}"));
+    let (t, uuid) = match split_id(s) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            c.error(
+                "STIX-ID-01",
+                format!("`{key}`: invalid identifier \"{s}\": {reason}"),
+            );
             return;
         }
     };
-    if !ident.is_rfc4122() {
+    if !is_rfc4122(&uuid) {
         c.error(
             "STIX-ID-02",
             format!("`{key}` `{s}`: the UUID is not RFC 4122 compliant"),
         );
     }
-    let t = ident.object_type();
     let ok = match allowed {
         [] => true,
         ["SCO"] => props::category(t) == Category::Sco,
@@ -1288,7 +1320,7 @@ fn check_extensions(c: &mut Checker<'_>, value: &JsonView<'_>) {
             continue;
         }
         if let Some(uuid_part) = key.strip_prefix("extension-definition--") {
-            if Identifier::parse(key).is_err() || uuid_part.len() != 36 {
+            if split_id(key).is_err() || uuid_part.len() != 36 {
                 c.error(
                     "STIX-EXT-04",
                     format!("extension key `{key}` is not a valid extension-definition id"),
