@@ -127,8 +127,11 @@ fn refs_of(o: &Value) -> Vec<String> {
     out
 }
 
-fn list_of(kind: ObservableKind, alg: Option<&str>) -> Option<String> {
+fn list_of(kind: ObservableKind, alg: Option<&str>, object_type: &str) -> Option<String> {
     Some(match kind {
+        ObservableKind::Hash if object_type == "x509-certificate" => {
+            format!("x509-{}", alg?.to_ascii_lowercase().replace("sha-", "sha"))
+        }
         ObservableKind::Domain => "domains".into(),
         ObservableKind::Ipv4 => "ipv4".into(),
         ObservableKind::Ipv6 => "ipv6".into(),
@@ -201,7 +204,7 @@ fn expected_blocklists(raw: &[Value], now: &Timestamp) -> BTreeMap<String, BTree
             continue;
         }
         for v in obs.observables {
-            if let Some(list) = list_of(v.kind, v.algorithm.as_deref()) {
+            if let Some(list) = list_of(v.kind, v.algorithm.as_deref(), &v.object_type) {
                 out.entry(list)
                     .or_default()
                     .insert(v.value.trim().to_owned());

@@ -20,9 +20,17 @@ pub struct Blocklists {
     pub unsafe_values: Vec<String>,
 }
 
-/// The list a value goes to, if any.
-pub fn list_name(kind: ObservableKind, algorithm: Option<&str>) -> Option<String> {
+/// The list a value goes to, if any. Certificate fingerprints get lists of
+/// their own (`x509-sha1`…): they are not file hashes.
+pub fn list_name(
+    kind: ObservableKind,
+    algorithm: Option<&str>,
+    object_type: &str,
+) -> Option<String> {
     Some(match kind {
+        ObservableKind::Hash if object_type == "x509-certificate" => {
+            format!("x509-{}", hash_list_name(algorithm?)?)
+        }
         ObservableKind::Domain => "domains".into(),
         ObservableKind::Ipv4 => "ipv4".into(),
         ObservableKind::Ipv6 => "ipv6".into(),
@@ -66,7 +74,7 @@ pub(crate) fn from_entries(entries: &[IndicatorEntry]) -> Blocklists {
     };
     for e in entries.iter().filter(|e| e.usable()) {
         for v in &e.values {
-            let Some(name) = list_name(v.kind, v.algorithm.as_deref()) else {
+            let Some(name) = list_name(v.kind, v.algorithm.as_deref(), &v.object_type) else {
                 continue;
             };
             let value = v.value.trim();

@@ -137,6 +137,10 @@ pub(crate) fn from_entries(
             let Some((table, column)) = place(v.kind) else {
                 continue;
             };
+            if v.kind == ObservableKind::Hash && v.object_type == "x509-certificate" {
+                // A certificate fingerprint is not a file hash.
+                continue;
+            }
             let value = v.value.trim();
             if !is_line_safe(value) {
                 continue;

@@ -120,6 +120,9 @@ pub(crate) fn from_entries(batch: &DestinationBatch, entries: &[IndicatorEntry])
             let Some(t) = xsoar_type(v.kind) else {
                 continue;
             };
+            if v.kind == ObservableKind::Hash && v.object_type == "x509-certificate" {
+                continue;
+            }
             let value = v.value.trim();
             if !is_line_safe(value) {
                 continue;
