@@ -21,11 +21,15 @@ use crate::error::Error;
 /// use [`Timestamp::as_str`] when the exact text matters.
 #[derive(Clone)]
 pub struct Timestamp {
-    text: Box<str>,
-    /// Seconds since the Unix epoch, with a leap second `:60` counted as `:59`.
-    secs: i64,
-    /// True for a leap second (`:60`), which sorts after every `:59.x`.
-    leap: bool,
+    repr: Repr,
+}
+
+/// Up to 30 bytes (nanosecond precision) are kept inline, which spares a
+/// heap allocation for nearly every timestamp met in practice.
+#[derive(Clone)]
+enum Repr {
+    Inline(u8, [u8; 30]),
+    Heap(Box<str>),
 }
 
 const HELP: &str = "expected YYYY-MM-DDTHH:MM:SS[.fraction]Z in UTC with an upper-case Z";
@@ -34,11 +38,16 @@ impl Timestamp {
     /// Parse a STIX timestamp, checking the format and the calendar.
     pub fn parse(text: &str) -> Result<Self, Error> {
         match parse_parts(text.as_bytes()) {
-            Ok((secs, leap)) => Ok(Timestamp {
-                text: text.into(),
-                secs,
-                leap,
-            }),
+            Ok(_) => {
+                let repr = if text.len() <= 30 {
+                    let mut buf = [0u8; 30];
+                    buf[..text.len()].copy_from_slice(text.as_bytes());
+                    Repr::Inline(text.len() as u8, buf)
+                } else {
+                    Repr::Heap(text.into())
+                };
+                Ok(Timestamp { repr })
+            }
             Err(reason) => Err(Error::Timestamp {
                 value: text.to_owned(),
                 reason: reason.to_owned(),
@@ -46,15 +55,26 @@ impl Timestamp {
         }
     }
 
+    /// (seconds since the epoch with `:60` counted as `:59`, leap second?)
+    fn instant(&self) -> (i64, bool) {
+        // The text was checked when the timestamp was made.
+        parse_parts(self.as_str().as_bytes()).unwrap_or((0, false))
+    }
+
     /// The exact text the timestamp was read from (or generated as).
     pub fn as_str(&self) -> &str {
-        &self.text
+        match &self.repr {
+            // Only ASCII text that passed `parse_parts` is stored inline.
+            Repr::Inline(n, buf) => std::str::from_utf8(&buf[..*n as usize]).unwrap_or(""),
+            Repr::Heap(s) => s,
+        }
     }
 
     /// The fraction-of-second digits as written (empty for whole seconds).
     pub fn fraction(&self) -> &str {
-        if self.text.len() > 20 {
-            &self.text[20..self.text.len() - 1]
+        let t = self.as_str();
+        if t.len() > 20 {
+            &t[20..t.len() - 1]
         } else {
             ""
         }
@@ -67,7 +87,7 @@ impl Timestamp {
 
     /// Whole seconds since the Unix epoch (a leap second counts as `:59`).
     pub fn unix_seconds(&self) -> i64 {
-        self.secs
+        self.instant().0
     }
 
     /// Nanoseconds within the second, truncated to 9 digits
@@ -78,7 +98,7 @@ impl Timestamp {
         for i in 0..9 {
             n = n * 10 + digits.get(i).map_or(0, |d| u32::from(d - b'0'));
         }
-        if self.leap {
+        if self.instant().1 {
             n + 1_000_000_000
         } else {
             n
@@ -90,7 +110,7 @@ impl Timestamp {
     pub fn to_datetime(&self) -> DateTime<Utc> {
         // The calendar was checked on parse, so this cannot be out of range
         // for chrono (years 0000–9999).
-        DateTime::from_timestamp(self.secs, self.subsec_nanos()).unwrap_or_default()
+        DateTime::from_timestamp(self.unix_seconds(), self.subsec_nanos()).unwrap_or_default()
     }
 
     /// A timestamp for the given instant with exactly `digits` fraction
@@ -222,13 +242,13 @@ impl std::str::FromStr for Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Timestamp({})", self.text)
+        write!(f, "Timestamp({})", self.as_str())
     }
 }
 
@@ -247,24 +267,22 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.secs
-            .cmp(&other.secs)
-            .then(self.leap.cmp(&other.leap))
+        self.instant()
+            .cmp(&other.instant())
             .then_with(|| self.frac_cmp(other))
     }
 }
 
 impl Hash for Timestamp {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.secs.hash(state);
-        self.leap.hash(state);
+        self.instant().hash(state);
         self.fraction().trim_end_matches('0').hash(state);
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text)
+        s.serialize_str(self.as_str())
     }
 }
 
