@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use stix_pattern::ObservableKind;
 
-use super::values::{indicator_entries, is_line_safe, skipped, IndicatorEntry, SkippedIndicator};
+use super::values::{
+    indicator_entries, is_line_safe, skipped, IndicatorEntry, IndicatorValue, SkippedIndicator,
+};
 use crate::route::DestinationBatch;
 
 /// Blocklists by name: `domains`, `ipv4`, `ipv6`, `cidr`, `urls`,
@@ -20,17 +22,11 @@ pub struct Blocklists {
     pub unsafe_values: Vec<String>,
 }
 
-/// The list a value goes to, if any. Certificate fingerprints get lists of
-/// their own (`x509-sha1`…): they are not file hashes.
-pub fn list_name(
-    kind: ObservableKind,
-    algorithm: Option<&str>,
-    object_type: &str,
-) -> Option<String> {
+/// The list a value of this kind goes to, if any (hashes by algorithm:
+/// `md5`, `sha256`…). See [`list_for`] for a value, which also keeps
+/// certificate fingerprints apart from file hashes.
+pub fn list_name(kind: ObservableKind, algorithm: Option<&str>) -> Option<String> {
     Some(match kind {
-        ObservableKind::Hash if object_type == "x509-certificate" => {
-            format!("x509-{}", hash_list_name(algorithm?)?)
-        }
         ObservableKind::Domain => "domains".into(),
         ObservableKind::Ipv4 => "ipv4".into(),
         ObservableKind::Ipv6 => "ipv6".into(),
@@ -40,6 +36,15 @@ pub fn list_name(
         ObservableKind::Hash => hash_list_name(algorithm?)?,
         _ => return None,
     })
+}
+
+/// The list an indicator value goes to, if any. Certificate fingerprints
+/// get lists of their own (`x509-sha1`…): they are not file hashes.
+pub fn list_for(v: &IndicatorValue) -> Option<String> {
+    if v.kind == ObservableKind::Hash && v.object_type == "x509-certificate" {
+        return Some(format!("x509-{}", hash_list_name(v.algorithm.as_deref()?)?));
+    }
+    list_name(v.kind, v.algorithm.as_deref())
 }
 
 /// `SHA-256` → `sha256`, `SHA3-256` → `sha3-256`; names that would not be
@@ -74,7 +79,7 @@ pub(crate) fn from_entries(entries: &[IndicatorEntry]) -> Blocklists {
     };
     for e in entries.iter().filter(|e| e.usable()) {
         for v in &e.values {
-            let Some(name) = list_name(v.kind, v.algorithm.as_deref(), &v.object_type) else {
+            let Some(name) = list_for(v) else {
                 continue;
             };
             let value = v.value.trim();
