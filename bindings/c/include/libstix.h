@@ -217,7 +217,8 @@ typedef struct stix_object stix_object;
 typedef struct stix_pattern_result stix_pattern_result;
 
 /**
- * A pull reader over the objects of one bundle.
+ * A pull reader over the objects of one bundle (a file holding one lone
+ * object yields that object).
  *
  * Owned by the caller; free it with `stix_reader_free`. Not for use from
  * two threads at once. After a fatal error it only returns
@@ -711,7 +712,8 @@ stix_result stix_reader_open_bytes(const uint8_t *data,
 /**
  * Reads the next object. On success `*out` is a new object handle owned by
  * the caller (free it with `stix_object_free`), or NULL at the end of the
- * bundle. An element that does not fit the model still comes back (raw,
+ * bundle. A document that is a lone object (not a bundle) yields that one
+ * object, read when the end of the input is reached. An element that does not fit the model still comes back (raw,
  * with diagnostics); only unreadable input fails (`STIX_RESULT_JSON` with
  * line and column, `STIX_RESULT_IO`, `STIX_RESULT_TOO_LARGE`), after which
  * the reader is unusable.

@@ -5,7 +5,8 @@ use std::ffi::{c_char, CStr};
 use std::fs::File;
 use std::io::Read;
 
-use stix_core::BundleReader;
+use serde_json::Value;
+use stix_core::{BundleHeader, BundleReader, ParsedItem};
 
 use crate::error::{stix_error, stix_result, Failure};
 use crate::ffi::{
@@ -15,7 +16,8 @@ use crate::object::stix_object;
 
 type Source = Box<dyn Read + Send>;
 
-/// A pull reader over the objects of one bundle.
+/// A pull reader over the objects of one bundle (a file holding one lone
+/// object yields that object).
 ///
 /// Owned by the caller; free it with `stix_reader_free`. Not for use from
 /// two threads at once. After a fatal error it only returns
@@ -148,7 +150,8 @@ pub unsafe extern "C" fn stix_reader_open_bytes(
 
 /// Reads the next object. On success `*out` is a new object handle owned by
 /// the caller (free it with `stix_object_free`), or NULL at the end of the
-/// bundle. An element that does not fit the model still comes back (raw,
+/// bundle. A document that is a lone object (not a bundle) yields that one
+/// object, read when the end of the input is reached. An element that does not fit the model still comes back (raw,
 /// with diagnostics); only unreadable input fails (`STIX_RESULT_JSON` with
 /// line and column, `STIX_RESULT_IO`, `STIX_RESULT_TOO_LARGE`), after which
 /// the reader is unusable.
@@ -176,7 +179,14 @@ pub unsafe extern "C" fn stix_reader_next(
             r.bundle_id = r.inner.header().id.as_deref().map(FfiText::new);
         }
         match next {
-            None => r.done = true,
+            None => {
+                r.done = true;
+                if let Some(item) = lone_object(r.inner.header())? {
+                    let obj = Box::new(stix_object::new(item));
+                    // SAFETY: `out` was checked by `clear_out`.
+                    unsafe { out.write(Box::into_raw(obj)) };
+                }
+            }
             Some(Err(e)) => return Err(e.into()),
             Some(Ok(item)) => {
                 let obj = Box::new(stix_object::new(item));
@@ -187,6 +197,31 @@ pub unsafe extern "C" fn stix_reader_next(
         r.broken = false;
         Ok(())
     })
+}
+
+/// A document that turned out to be one object rather than a bundle: the
+/// reader collected its properties as bundle-level ones; read them as the
+/// object they are (with the same recovery as `stix_document_parse`).
+fn lone_object(header: &BundleHeader) -> Result<Option<ParsedItem>, Failure> {
+    if header.type_name.as_deref() == Some("bundle") || header.has_objects {
+        return Ok(None);
+    }
+    let mut m = serde_json::Map::new();
+    if let Some(t) = &header.type_name {
+        m.insert("type".into(), Value::String(t.clone()));
+    }
+    if let Some(id) = &header.id {
+        m.insert("id".into(), Value::String(id.clone()));
+    }
+    if let Some(v) = &header.spec_version {
+        m.insert("spec_version".into(), Value::String(v.clone()));
+    }
+    for (k, v) in &header.custom {
+        m.insert(k.clone(), v.clone());
+    }
+    let text = Value::Object(m).to_string();
+    let doc = stix_core::parse_document(text.as_bytes())?;
+    Ok(doc.items.into_iter().next())
 }
 
 /// Number of elements of `objects` read so far (0 when `reader` is NULL).

@@ -241,6 +241,30 @@ static void bindings_python_access_nanosecond_timestamp(void) {
         stix_object_free(again);
     }
 
+    /* Streamed from the file, the lone object comes back the same. */
+    char *case_path = shared_path("cases/bindings/python_access_nanosecond_timestamp.json");
+    stix_reader *reader = NULL;
+    CHECK_RC(stix_reader_open_path(case_path, 0, &reader, NULL), STIX_RESULT_OK);
+    stix_object *streamed = NULL;
+    CHECK_RC(stix_reader_next(reader, &streamed, NULL), STIX_RESULT_OK);
+    CHECK(streamed != NULL);
+    if (streamed) {
+        CHECK(stix_object_is_typed(streamed));
+        CHECK(str_is(stix_object_created(streamed), "2023-11-12T14:16:48.169979860Z"));
+        CHECK(str_is(stix_object_modified(streamed), "2023-11-12T14:16:48.169979861Z"));
+        char *sj = NULL;
+        size_t sj_len = 0;
+        CHECK_RC(stix_object_json(streamed, &sj, &sj_len), STIX_RESULT_OK);
+        CHECK(sj && bytes_eq(json, json_len, sj, sj_len));
+        stix_string_free(sj);
+        stix_object_free(streamed);
+    }
+    streamed = (stix_object *)1;
+    CHECK_RC(stix_reader_next(reader, &streamed, NULL), STIX_RESULT_OK);
+    CHECK(streamed == NULL);
+    stix_reader_free(reader);
+    free(case_path);
+
     /* The expectation file says the object is valid. */
     stix_report *report = NULL;
     CHECK_RC(stix_validate(input, len, STIX_VALIDATE_DEFAULT, &report, NULL),
