@@ -42,7 +42,7 @@ fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 CC="${CC:-cc}"
-CFLAGS=(-std=c11 -g -O1 -Wall -Wextra -Werror -pedantic -Ibindings/c/include)
+CFLAGS=(-std=c11 -g -O1 -pthread -Wall -Wextra -Werror -pedantic -Ibindings/c/include)
 # What a Rust staticlib needs from the system when linked into C.
 NATIVE_LIBS=(-lpthread -ldl -lm -lrt -lgcc_s -lc)
 "$CC" "${CFLAGS[@]}" bindings/c/tests/test_libstix.c "$LIBDIR/libstix.a" "${NATIVE_LIBS[@]}" \

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -974,6 +975,66 @@ static void interior_nul_keeps_length(void) {
     stix_document_free(doc);
 }
 
+/* Read-only functions on one document may run on several threads at once
+ * (the header promises it); each thread must see the same bytes. */
+struct reader_job {
+    const stix_document *doc;
+    size_t mismatches;
+    char *first;
+    size_t first_len;
+};
+
+static void *read_all(void *arg) {
+    struct reader_job *job = arg;
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < stix_document_object_count(job->doc); i++) {
+            const stix_object *o = stix_document_object(job->doc, i);
+            (void)stix_object_created(o);
+            (void)stix_object_modified(o);
+            char *j = NULL;
+            size_t n = 0;
+            if (stix_object_json(o, &j, &n) != STIX_RESULT_OK)
+                job->mismatches++;
+            if (i == 0 && round == 0) {
+                job->first = j;
+                job->first_len = n;
+            } else {
+                stix_string_free(j);
+            }
+        }
+    }
+    return NULL;
+}
+
+static void documents_are_shared_between_threads(void) {
+    size_t len;
+    uint8_t *data = read_shared("corpus/real/valid/oasis-cti-stix2-json-schemas/apt1.json", &len);
+    stix_document *doc = NULL;
+    CHECK_RC(stix_document_parse(data, len, &doc, NULL), STIX_RESULT_OK);
+    REQUIRE(doc != NULL);
+    enum { THREADS = 4 };
+    pthread_t threads[THREADS];
+    struct reader_job jobs[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        jobs[t] = (struct reader_job){doc, 0, NULL, 0};
+        CHECK(pthread_create(&threads[t], NULL, read_all, &jobs[t]) == 0);
+    }
+    for (int t = 0; t < THREADS; t++)
+        pthread_join(threads[t], NULL);
+    /* The lazily computed timestamps agree across threads. */
+    stix_str created = stix_object_created(stix_document_object(doc, 0));
+    for (int t = 0; t < THREADS; t++) {
+        CHECK(jobs[t].mismatches == 0);
+        CHECK(jobs[t].first && bytes_eq(jobs[t].first, jobs[t].first_len, jobs[0].first,
+                                        jobs[0].first_len));
+    }
+    for (int t = 0; t < THREADS; t++)
+        stix_string_free(jobs[t].first);
+    CHECK(created.data == stix_object_created(stix_document_object(doc, 0)).data);
+    stix_document_free(doc);
+    free(data);
+}
+
 /* Every readable file of the corpus reads back to itself. */
 static size_t g_corpus_files, g_corpus_objects;
 
@@ -1227,6 +1288,7 @@ int main(int argc, char **argv) {
     RUN(validate_path_matches_validate_in_memory);
     RUN(bundle_builder_round_trips);
     RUN(interior_nul_keeps_length);
+    RUN(documents_are_shared_between_threads);
     RUN(corpus_round_trips_through_the_abi);
     RUN(hostile_inputs_never_panic);
 
