@@ -95,6 +95,10 @@ pub struct ContextGraph {
     refs: HashMap<String, ObjectRef>,
     out_edges: HashMap<String, Vec<(String, String)>>,
     in_edges: HashMap<String, Vec<(String, String)>>,
+    // (id, relationship type) → other ends: hubs (one malware indicated by
+    // thousands of indicators) stay cheap to query by type.
+    out_by_type: HashMap<(String, String), Vec<String>>,
+    in_by_type: HashMap<(String, String), Vec<String>>,
 }
 
 /// The `name` of an object, for the types that have one.
@@ -183,25 +187,33 @@ impl ContextGraph {
             .entry(dst.to_owned())
             .or_default()
             .push((rel.to_owned(), src.to_owned()));
+        self.out_by_type
+            .entry((src.to_owned(), rel.to_owned()))
+            .or_default()
+            .push(dst.to_owned());
+        self.in_by_type
+            .entry((dst.to_owned(), rel.to_owned()))
+            .or_default()
+            .push(src.to_owned());
     }
 
     fn outs(&self, id: &str, rel: &str) -> Vec<&ObjectRef> {
-        self.out_edges
-            .get(id)
+        self.out_by_type
+            .get(&(id.to_owned(), rel.to_owned()))
             .into_iter()
             .flatten()
-            .filter(|(r, _)| r == rel)
-            .filter_map(|(_, d)| self.refs.get(d))
+            .filter_map(|d| self.refs.get(d))
             .collect()
     }
 
+    /// Sources of `rel` edges into `id`, only of the types wanted (a hub's
+    /// thousands of `indicates` edges are never walked for `uses`).
     fn ins(&self, id: &str, rel: &str) -> Vec<&ObjectRef> {
-        self.in_edges
-            .get(id)
+        self.in_by_type
+            .get(&(id.to_owned(), rel.to_owned()))
             .into_iter()
             .flatten()
-            .filter(|(r, _)| r == rel)
-            .filter_map(|(_, s)| self.refs.get(s))
+            .filter_map(|s| self.refs.get(s))
             .collect()
     }
 
