@@ -200,10 +200,13 @@ impl Router {
         // Levels of every object of the feed, so that an object referring
         // to something above a destination's ceiling is held back too: a
         // GREEN relationship to a RED actor would otherwise reveal it.
-        let levels: HashMap<&str, TlpLevel> = objects
-            .iter()
-            .map(|o| (o.id().as_str(), resolver.markings_of(o).tlp))
-            .collect();
+        let mut levels: HashMap<&str, TlpLevel> = HashMap::new();
+        for o in objects {
+            // With several versions of one id, the most restrictive counts.
+            let l = resolver.markings_of(o).tlp;
+            let e = levels.entry(o.id().as_str()).or_insert(l);
+            *e = (*e).max(l);
+        }
         let mut routes = Vec::with_capacity(objects.len());
         let mut all_withheld = Vec::new();
         for object in objects {
