@@ -162,10 +162,14 @@ fn expected_blocklists(raw: &[Value], now: &Timestamp) -> BTreeMap<String, BTree
             }
         }
     }
-    let levels: HashMap<&str, TlpLevel> = raw
-        .iter()
-        .filter_map(|o| Some((o["id"].as_str()?, level(o, &feed))))
-        .collect();
+    let mut levels: HashMap<&str, TlpLevel> = HashMap::new();
+    for o in raw {
+        if let Some(id) = o["id"].as_str() {
+            let l = level(o, &feed);
+            let e = levels.entry(id).or_insert(l);
+            *e = (*e).max(l);
+        }
+    }
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for o in latest.values() {
         if o["type"] != "indicator" || level(o, &feed) > TlpLevel::Amber {
