@@ -7,6 +7,35 @@
 //! why. [`RoutingReport::batch`] then gathers, for one destination, the
 //! objects routed there plus the context a normaliser may use (only objects
 //! at or below the destination's ceiling).
+//!
+//! ```
+//! use stix_core::normalize::{render, OutputFormat};
+//! use stix_core::route::Router;
+//! use stix_core::{parse_bundle_str, StixObject, Timestamp};
+//!
+//! let feed = r#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [
+//!   {"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+//!    "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+//!    "pattern": "[domain-name:value = 'shared.example']", "pattern_type": "stix",
+//!    "valid_from": "2024-01-01T00:00:00Z",
+//!    "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+//!   {"type": "indicator", "spec_version": "2.1", "id": "indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+//!    "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+//!    "pattern": "[domain-name:value = 'secret.example']", "pattern_type": "stix",
+//!    "valid_from": "2024-01-01T00:00:00Z",
+//!    "object_marking_refs": ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}
+//! ]}"#;
+//! let objects: Vec<StixObject> = parse_bundle_str(feed).unwrap().objects().cloned().collect();
+//! let router = Router::with_default_config();
+//! let report = router.route(&objects, &Timestamp::parse("2024-07-01T00:00:00Z").unwrap());
+//! let batch = report.batch("blocklist", &objects).unwrap();
+//! let out = render(&batch, &[OutputFormat::Blocklist]);
+//! assert_eq!(out.file("domains.txt").unwrap().bytes, b"shared.example\n");
+//! // The TLP:RED indicator went to `restricted` only, and the report says
+//! // which destinations refused it.
+//! assert_eq!(report.objects[1].destinations, ["restricted"]);
+//! assert_eq!(report.objects[1].withheld.len(), 4);
+//! ```
 
 mod config;
 
