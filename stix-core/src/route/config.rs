@@ -20,7 +20,8 @@ pub struct RouterConfig {
     pub settings: RouterSettings,
     /// Destinations by name (the name is also the output folder's name).
     pub destinations: BTreeMap<String, DestinationConfig>,
-    /// Rules, in the order they were written.
+    /// Rules, in the order they were written (`[[rule]]` in TOML).
+    #[serde(rename = "rule")]
     pub rules: Vec<Rule>,
 }
 
@@ -409,6 +410,13 @@ mod tests {
             RouterConfig::from_toml_str(text),
             Err(Error::Config { line: Some(1), .. })
         ));
+    }
+
+    #[test]
+    fn a_configuration_writes_back_to_toml() {
+        let c = RouterConfig::default_config();
+        let text = toml::to_string(&c).unwrap();
+        assert_eq!(RouterConfig::from_toml_str(&text).unwrap(), c);
     }
 
     #[test]
