@@ -694,7 +694,7 @@ stix_result stix_reader_open_path(const char *path,
  * ownership of `fd` and may close it at once. POSIX only; elsewhere the
  * result is `STIX_RESULT_INVALID_ARGUMENT`.
  */
-stix_result stix_reader_open_fd(int32_t fd,
+stix_result stix_reader_open_fd(int fd,
                                 size_t max_object_size,
                                 struct stix_reader **out,
                                 struct stix_error **err);

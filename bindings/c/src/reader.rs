@@ -100,7 +100,7 @@ pub unsafe extern "C" fn stix_reader_open_path(
 /// result is `STIX_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn stix_reader_open_fd(
-    fd: i32,
+    fd: std::ffi::c_int,
     max_object_size: usize,
     out: *mut *mut stix_reader,
     err: *mut *mut stix_error,
