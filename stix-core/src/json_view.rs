@@ -67,6 +67,12 @@ impl<'a> JsonView<'a> {
         serde_json::from_str(text)
     }
 
+    /// Parse one JSON text given as bytes (UTF-8 is checked by the parser
+    /// as it reads, so no separate pass over the input is needed).
+    pub fn parse_slice(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
     /// The member `key` of an object (the first one, if repeated).
     pub fn get(&self, key: &str) -> Option<&JsonView<'a>> {
         match self {

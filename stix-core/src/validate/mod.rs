@@ -284,7 +284,12 @@ impl Validator {
     /// Judge one object, given its JSON text. `index` is its position in
     /// the bundle's `objects` (0 for a lone object).
     pub fn check_object_str(&mut self, index: usize, text: &str) -> ObjectReport {
-        match JsonView::parse(text) {
+        self.check_object_bytes(index, text.as_bytes())
+    }
+
+    /// Judge one object, given its JSON text as bytes.
+    pub fn check_object_bytes(&mut self, index: usize, text: &[u8]) -> ObjectReport {
+        match JsonView::parse_slice(text) {
             Ok(v) => self.check_object(index, &v),
             Err(e) => {
                 let path = self.object_path(index);

@@ -40,7 +40,13 @@ impl<'c> Checker<'c> {
     fn push(&mut self, token: &str) -> usize {
         let mark = self.path.len();
         self.path.push('/');
-        self.path.push_str(&pointer_escape(token));
+        // Almost no property name needs escaping; test that without the
+        // general routine's setup.
+        if memchr::memchr2(b'~', b'/', token.as_bytes()).is_none() {
+            self.path.push_str(token);
+        } else {
+            self.path.push_str(&pointer_escape(token));
+        }
         mark
     }
 

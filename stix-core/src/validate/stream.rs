@@ -134,8 +134,7 @@ impl<R: Read> Iterator for ValidatingReader<R> {
             _ => SpecVersion::V21,
         });
         let raw = self.reader.last_raw();
-        let text = String::from_utf8_lossy(raw);
-        let mut report = self.validator.check_object_str(item.index, &text);
+        let mut report = self.validator.check_object_bytes(item.index, raw);
         if !report.diagnostics.iter().any(Diagnostic::is_error) && !item.diagnostics.is_empty() {
             // The typed model refused something the rules let through:
             // never call such an object valid.
