@@ -32,11 +32,12 @@ measure() {
   local name="$1"; shift
   local log; log="$(mktemp)"
   /usr/bin/time -v "$@" >"$log.out" 2>"$log" || true
-  local wall rss
+  local wall rss cpu
   wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-  printf '%-28s wall %-8s peak RSS %7d KB (%.2fx file)  %s\n' "$name" "$wall" "$rss" \
-    "$(echo "$rss * 1024 / $SIZE" | bc -l)" "$(head -c 200 "$log.out" | tr '\n' ' ')"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log")
+  printf '%-28s wall %-8s cpu %6ss  peak RSS %7d KB (%sx file)  %s\n' "$name" "$wall" "$cpu" "$rss" \
+    "$(awk -v r="$rss" -v s="$SIZE" 'BEGIN {printf "%.2f", r * 1024 / s}')" "$(head -c 200 "$log.out" | tr '\n' ' ')"
   rm -f "$log" "$log.out"
 }
 
