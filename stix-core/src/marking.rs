@@ -302,7 +302,16 @@ impl MarkingResolver {
                 markings.push(m);
             }
         }
-        let unmarked_default = self.settings.unmarked;
+        // The nine official TLP definitions are public: unmarked, they count
+        // as CLEAR, so any destination may carry the definitions its
+        // objects refer to.
+        let official_definition = matches!(object, StixObject::MarkingDefinition(_))
+            && tlp::tlp_by_id(object.id().as_str()).is_some();
+        let unmarked_default = if official_definition {
+            TlpLevel::Clear
+        } else {
+            self.settings.unmarked
+        };
         let base = object_tlp
             .map_or(unmarked_default, |(l, _)| l)
             .max(feed_level.unwrap_or(TlpLevel::Clear));

@@ -182,3 +182,27 @@ fn markings_serialise_for_bindings() {
     let back: stix_core::marking::ObjectMarkings = serde_json::from_value(v).unwrap();
     assert_eq!(back, m);
 }
+
+#[test]
+fn official_tlp_definitions_are_public() {
+    let def = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1", "id": TLP2_RED,
+        "created": "2022-10-01T00:00:00.000Z", "name": "TLP:RED",
+        "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":
+            {"extension_type": "property-extension", "tlp_2_0": "red"}}
+    }))
+    .unwrap();
+    let r = MarkingResolver::new(MarkingSettings {
+        unmarked: TlpLevel::Red,
+    });
+    assert_eq!(r.markings_of(&def).tlp, TlpLevel::Clear);
+    // Any other marking definition counts as unmarked content.
+    let other = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1",
+        "id": "marking-definition--3cd55916-d34b-4747-a8e0-dedec14b711b",
+        "created": "2020-12-22T00:00:00.000Z", "definition_type": "statement",
+        "definition": {"statement": "Copyright"}
+    }))
+    .unwrap();
+    assert_eq!(r.markings_of(&other).tlp, TlpLevel::Red);
+}
