@@ -115,7 +115,8 @@ pub(crate) fn from_entries(batch: &DestinationBatch, entries: &[IndicatorEntry])
         let mut tags: Vec<String> = e.indicator_types.clone();
         tags.extend(e.labels.iter().cloned());
         tags.extend(ctx.names().into_iter().map(str::to_owned));
-        tags.dedup();
+        let mut seen = std::collections::HashSet::new();
+        tags.retain(|t| seen.insert(t.clone()));
         for v in &e.values {
             let Some(t) = xsoar_type(v.kind) else {
                 continue;
