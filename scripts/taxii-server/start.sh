@@ -27,7 +27,7 @@ if [[ -z "$PORT" ]]; then
 fi
 [[ "$PORT" =~ ^[0-9]+$ ]] || { echo "usage: $0 [PORT]" >&2; exit 2; }
 
-VENV="${LIBSTIX_TAXII_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/libstix/taxii-server-venv}"
+VENV="${LIBSTIX_TAXII_VENV:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/libstix/taxii-server-venv}"
 RUN="${LIBSTIX_TAXII_RUN:-/tmp/libstix-taxii-$PORT}"
 BASE="http://127.0.0.1:$PORT"
 
