@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops the server that start.sh started on PORT, by its pid file.
+# Stops the server that start.sh started on PORT, by its pid file, and
+# removes its run dir (set LIBSTIX_TAXII_KEEP=1 to keep the log and data).
 #   usage: scripts/taxii-server/stop.sh PORT
 set -euo pipefail
 PORT="${1:-}"
@@ -17,3 +18,9 @@ if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null \
   echo "[taxii-server] stopped pid $pid" >&2
 fi
 rm -f "$PIDFILE"
+# The run dir only holds generated data, config and the log: remove it
+# unless asked to keep it (LIBSTIX_TAXII_KEEP=1) or it is not ours.
+if [[ "${LIBSTIX_TAXII_KEEP:-0}" != 1 && -f "$RUN/config.json" && -f "$RUN/data.json" ]]; then
+  rm -f "$RUN/config.json" "$RUN/data.json" "$RUN/server.log"
+  rmdir "$RUN" 2>/dev/null || true
+fi
