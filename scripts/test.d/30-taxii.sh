@@ -7,13 +7,24 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
+PORT="" SHORT_PORT="" TMP=""
+cleanup() {
+  local rc=$?
+  for p in $PORT $SHORT_PORT; do
+    if [[ $rc -ne 0 && -f "/tmp/libstix-taxii-$p/server.log" ]]; then
+      echo "--- server log (port $p), last lines:" >&2
+      tail -n 30 "/tmp/libstix-taxii-$p/server.log" >&2
+    fi
+    scripts/taxii-server/stop.sh "$p"
+  done
+  [[ -z "$TMP" ]] || rm -rf "$TMP"
+}
+trap cleanup EXIT
 BASE="$(scripts/taxii-server/start.sh)"
 PORT="${BASE##*:}"
-trap 'scripts/taxii-server/stop.sh "$PORT"' EXIT
 # A second server whose `next` cursors expire after one second.
 SHORT="$(TAXII_NEXT_TTL=1 TAXII_CHECK_INTERVAL=1 scripts/taxii-server/start.sh)"
 SHORT_PORT="${SHORT##*:}"
-trap 'scripts/taxii-server/stop.sh "$PORT"; scripts/taxii-server/stop.sh "$SHORT_PORT"' EXIT
 export LIBSTIX_TAXII_URL="$BASE/taxii2/"
 export LIBSTIX_TAXII_SHORT_TTL_URL="$SHORT/taxii2/"
 echo "TAXII test servers: $LIBSTIX_TAXII_URL and (short cursor TTL) $LIBSTIX_TAXII_SHORT_TTL_URL"
@@ -28,7 +39,6 @@ AUTH=(--url "$LIBSTIX_TAXII_URL" --user admin --password Password0)
 FEED=5f1e8a3c-1b0d-4c7a-9e21-0a6b4d2f8c01
 SANDBOX=a2c4e6f8-3b5d-4f71-8a9c-1e3d5f7b9d02
 TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"; scripts/taxii-server/stop.sh "$PORT"; scripts/taxii-server/stop.sh "$SHORT_PORT"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_lines() {  # expected, description, command...
   local want="$1" what="$2"; shift 2
