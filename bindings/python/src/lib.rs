@@ -12,6 +12,7 @@ mod errors;
 mod object;
 mod parse;
 mod pattern;
+mod taxii;
 mod timestamp;
 mod validate;
 
@@ -62,6 +63,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<validate::PyValidationReport>()?;
     m.add_class::<validate::PyObjectReport>()?;
     m.add_class::<pattern::PyPattern>()?;
+    m.add_class::<taxii::PyServer>()?;
+    m.add_class::<taxii::PyApiRoot>()?;
+    m.add_class::<taxii::PyCollection>()?;
+    m.add_class::<taxii::PyPages>()?;
     m.add_function(wrap_pyfunction!(parse::parse, m)?)?;
     m.add_function(wrap_pyfunction!(parse::parse_file, m)?)?;
     m.add_function(wrap_pyfunction!(parse::iter_objects, m)?)?;

@@ -21,8 +21,8 @@ import json as _json
 import os as _os
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from . import pattern
-from ._errors import LibstixError, ParseError, PatternError, ValidationError
+from . import pattern, taxii
+from ._errors import LibstixError, ParseError, PatternError, TaxiiError, ValidationError
 from ._native import (
     Bundle,
     Diagnostic,
@@ -51,6 +51,7 @@ __all__ = [
     "ParseError",
     "PatternError",
     "StixObject",
+    "TaxiiError",
     "Timestamp",
     "ValidationError",
     "ValidationReport",
@@ -61,6 +62,7 @@ __all__ = [
     "parse",
     "parse_file",
     "pattern",
+    "taxii",
     "validate",
     "__version__",
 ]

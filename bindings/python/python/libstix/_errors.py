@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence, Tuple
 
-__all__ = ["LibstixError", "ParseError", "ValidationError", "PatternError"]
+__all__ = ["LibstixError", "ParseError", "ValidationError", "PatternError", "TaxiiError"]
 
 
 class LibstixError(Exception):
@@ -63,6 +63,20 @@ class PatternError(LibstixError, ValueError):
         self.pattern = pattern
         self.line: Optional[int] = self.errors[0][0] if self.errors else None
         self.column: Optional[int] = self.errors[0][1] if self.errors else None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TaxiiError(LibstixError):
+    """A TAXII request failed. ``detail`` holds the client's structured
+    error (a dict with an ``error`` kind, HTTP status, URL... as known);
+    credentials never appear in it."""
+
+    def __init__(self, message: str, detail: Any = None):
+        super().__init__(message, detail)
+        self.message = message
+        self.detail = detail
 
     def __str__(self) -> str:
         return self.message
