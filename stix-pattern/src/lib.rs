@@ -42,8 +42,10 @@ pub struct ParseOptions {
 
 /// Parses and validates a pattern with the default options for `version`.
 ///
-/// On failure, `Err` holds every error found, in text order: all validator errors and all
-/// recoverable literal errors, plus the first syntax error (with what was expected there).
+/// On failure, `Err` holds every error found, in text order: all validator errors, all
+/// recoverable literal errors, and the syntax errors (with what was expected there): the first
+/// one, and after it one per later top-level observation that is also broken (parsing resumes
+/// at the next top-level `[` after a syntax error outside parentheses).
 pub fn parse(input: &str, version: StixVersion) -> Result<Pattern, Vec<PatternError>> {
     parse_with(
         input,
@@ -62,7 +64,7 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Pattern, Vec<Pa
     let root = match root {
         Ok(root) => root,
         Err(e) => {
-            errors.push(e);
+            errors.extend(e);
             error::locate_all(input, &mut errors);
             return Err(errors);
         }

@@ -115,6 +115,8 @@ pub(crate) struct Parser<'a> {
     /// What was tried at `furthest` (a fixed array: this runs on every successful parse too).
     expected: [&'static str; MAX_EXPECTED],
     n_expected: usize,
+    /// Bracket/parenthesis depth where `furthest` was reached (decides whether to recover).
+    furthest_depth: usize,
     fatal: Option<PatternError>,
 }
 
@@ -130,6 +132,7 @@ impl<'a> Parser<'a> {
             furthest: 0,
             expected: [""; MAX_EXPECTED],
             n_expected: 0,
+            furthest_depth: 0,
             fatal: None,
         }
     }
@@ -141,9 +144,10 @@ impl<'a> Parser<'a> {
     /// Notes that `what` would have been accepted at `i`; only the furthest position counts.
     fn expect(&mut self, i: &str, what: &'static str) {
         let p = self.pos(i);
-        if p > self.furthest {
+        if p > self.furthest || self.n_expected == 0 {
             self.furthest = p;
             self.n_expected = 0;
+            self.furthest_depth = self.depth;
         }
         // Duplicates are removed when the error is built; checking here would cost on every
         // successful parse.
@@ -231,7 +235,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The whole pattern: an observation expression tree and then end of input.
-    pub(crate) fn pattern(&mut self) -> Result<ObservationExpr, PatternError> {
+    pub(crate) fn pattern(&mut self) -> Result<ObservationExpr, Vec<PatternError>> {
         let run = |p: &mut Self| -> PResult<'a, ObservationExpr> {
             let (i, _) = p.ws(p.src)?;
             if i.is_empty() {
@@ -249,9 +253,63 @@ impl<'a> Parser<'a> {
             }
             Ok((i, root))
         };
-        match run(self) {
-            Ok((_, root)) => Ok(root),
-            Err(_) => Err(self.fatal.take().unwrap_or_else(|| self.syntax_error())),
+        let first = match run(self) {
+            Ok((_, root)) => return Ok(root),
+            Err(_) => self.take_error(),
+        };
+        let mut errors = vec![first];
+        self.recover(&mut errors);
+        Err(errors.into_iter().map(|(e, _)| e).collect())
+    }
+
+    /// The error that stopped parsing, with the depth it happened at.
+    fn take_error(&mut self) -> (PatternError, usize) {
+        match self.fatal.take() {
+            Some(e) => (e, self.depth),
+            None => (self.syntax_error(), self.furthest_depth),
+        }
+    }
+
+    /// After a syntax error at the top level or directly inside a top-level `[...]`, skips to
+    /// the next top-level observation and parses on from there, so that one run reports the
+    /// errors of several observations. Errors deeper inside parentheses are not recovered
+    /// from: without the enclosing context, the rest would only give follow-on errors.
+    fn recover(&mut self, errors: &mut Vec<(PatternError, usize)>) {
+        for _ in 0..1000 {
+            let (last, depth) = &errors[errors.len() - 1];
+            if last.kind != ErrorKind::Syntax || *depth > 1 {
+                return;
+            }
+            let mut from = last.offset;
+            if *depth == 1 {
+                match skip_to(self.src, from, b']') {
+                    Some(k) => from = k + 1,
+                    None => return,
+                }
+            }
+            let Some(start) = skip_to(self.src, from, b'[') else {
+                return;
+            };
+            self.depth = 0;
+            self.n_expected = 0;
+            self.furthest = start;
+            let rest = &self.src[start..];
+            let outcome = self.followed_by(rest).and_then(|(i, _)| {
+                let (i, _) = self.ws(i)?;
+                if i.is_empty() {
+                    Ok((i, ()))
+                } else {
+                    self.miss(i, "end of pattern")
+                }
+            });
+            if outcome.is_ok() {
+                return;
+            }
+            let next = self.take_error();
+            if next.0.offset <= errors[errors.len() - 1].0.offset {
+                return;
+            }
+            errors.push(next);
         }
     }
 
@@ -1052,6 +1110,30 @@ fn close_cmp(v: &mut Level<ComparisonExpr>, is_or: bool) -> ComparisonExpr {
         ComparisonKind::And(operands)
     };
     ComparisonExpr { kind, span }
+}
+
+/// The offset of the next byte `b` at or after `from` that is outside string literals.
+fn skip_to(src: &str, from: usize, b: u8) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut k = from;
+    while k < bytes.len() {
+        match bytes[k] {
+            x if x == b => return Some(k),
+            b'\'' => {
+                k += 1;
+                loop {
+                    match bytes.get(k)? {
+                        b'\\' => k += 2,
+                        b'\'' => break,
+                        _ => k += 1,
+                    }
+                }
+                k += 1;
+            }
+            _ => k += 1,
+        }
+    }
+    None
 }
 
 /// Whether `w` is a keyword or reserved word (and so needs quotes as a property name).

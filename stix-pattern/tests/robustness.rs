@@ -216,3 +216,27 @@ fn pattern_is_send_and_owned() {
     let h = std::thread::spawn(move || p.canonical());
     assert_eq!(h.join().unwrap(), "[a:b = 1]");
 }
+
+#[test]
+fn syntax_errors_in_several_top_level_observations_are_all_reported() {
+    let p =
+        "[file:name = 'a' x] AND [file:size == ] OR [file:name = 'ok'] FOLLOWEDBY [url:value 'x']";
+    let e = parse(p, StixVersion::V21).unwrap_err();
+    let cols: Vec<usize> = e.iter().map(|e| e.column).collect();
+    assert_eq!(cols, vec![18, 39, 85], "{e:#?}");
+    assert!(e.iter().all(|e| e.kind == ErrorKind::Syntax));
+    // An error at the top level between observations resumes at the next one.
+    let e = parse("[a:b = 1] x [a:b = ] AND [c:d = 1]", StixVersion::V21).unwrap_err();
+    assert_eq!(e.iter().map(|e| e.column).collect::<Vec<_>>(), vec![11, 20]);
+    // No follow-on errors: recovery gives up inside parentheses and inside broken strings.
+    let e = parse("([a:b = 1 x] AND [c:d = 2])", StixVersion::V21).unwrap_err();
+    assert_eq!(e.len(), 1);
+    let e = parse(
+        "[file:name = 'report for o'brien.doc'] AND [a:b = 1]",
+        StixVersion::V21,
+    )
+    .unwrap_err();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let e = parse("[a:b = 1 x] AND [c:d = 2] AND [e:f = 3]", StixVersion::V21).unwrap_err();
+    assert_eq!(e.len(), 1);
+}
