@@ -127,3 +127,37 @@ def test_bundle_accessors_like_stix2():
         b[2]
     assert len(b.get_obj(GOOD["id"])) == 2 and b.get_obj("identity--nope") == []
     assert [o.id for o in b] == [o.id for o in b.objects]
+
+
+def test_warnings_equality_and_invalid_item_serialisation():
+    # A SHOULD-level finding keeps the object valid and is attached to it.
+    ind = {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": "indicator--b2256110-d660-413b-bd70-3b61aa80bb6c",
+        "created": "2024-01-24T12:38:07.927Z",
+        "modified": "2024-01-24T12:38:07.927Z",
+        "pattern": "[ipv4-addr:value = '198.51.100.7']",
+        "pattern_type": "stix",
+        "valid_from": "2024-01-24T12:38:07Z",
+        "acme_rank": 1,
+    }
+    b = libstix.parse(bundle(ind, BAD_TS))
+    obj = b[0]
+    assert obj.warnings and all(w.severity == "warning" for w in obj.warnings)
+    assert any("acme_rank" in w.path for w in obj.warnings)
+    kinds = {d.severity for d in b.all_diagnostics()}
+    assert "error" in kinds
+    assert len(b.all_diagnostics()) == len(obj.warnings) + len(b.invalid[0].diagnostics) + len(b.diagnostics)
+    assert json.loads(b.invalid[0].serialize()) == BAD_TS
+    assert json.loads(b.invalid[0].serialize(pretty=True)) == BAD_TS
+    again = libstix.parse(obj.serialize())
+    assert again == obj and hash(again) == hash(obj) and again != b.invalid[0]
+
+
+def test_timestamp_from_nanoseconds_round_trip():
+    t = libstix.Timestamp("2023-11-12T14:16:48.169979861Z")
+    assert str(libstix.Timestamp.from_nanoseconds(t.nanoseconds, 9)) == str(t)
+    assert str(libstix.Timestamp.from_nanoseconds(t.nanoseconds)) == "2023-11-12T14:16:48.169Z"
+    assert str(libstix.Timestamp.from_nanoseconds(0, 0)) == "1970-01-01T00:00:00Z"
+    assert libstix.Timestamp.from_nanoseconds(-1, 9) < libstix.Timestamp("1970-01-01T00:00:00Z")
