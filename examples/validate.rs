@@ -103,9 +103,24 @@ fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tall
                 }
             }
             Err(e) => {
-                // Malformed JSON or a read failure ends this file.
-                tally.unreadable += 1;
-                let mut d = Diagnostic::error(None, "", "STIX-JSON-01", e.to_string());
+                // Malformed JSON or a read failure ends this file (exit 2);
+                // well-formed JSON of the wrong shape (not an object, an
+                // object too large) is invalid content (exit 1).
+                let rule = match &e {
+                    libstix::core::Error::Json { .. } => {
+                        tally.unreadable += 1;
+                        "STIX-JSON-01"
+                    }
+                    libstix::core::Error::Io(_) => {
+                        tally.unreadable += 1;
+                        "IO"
+                    }
+                    _ => {
+                        tally.document_failures += 1;
+                        "STIX-PARSE-02"
+                    }
+                };
+                let mut d = Diagnostic::error(None, "", rule, e.to_string());
                 if let libstix::core::Error::Json { line, column, .. } = &e {
                     d.line = Some(*line);
                     d.column = Some(*column);
