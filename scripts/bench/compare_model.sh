@@ -19,7 +19,7 @@ LARGE="$DATA/enterprise-attack-15-stix21.json"
 echo "== (a) large bundle"
 "$SHARED/corpus/fetch-large.sh" "$DATA" >/dev/null
 ls -l "$LARGE"
-SIZE=$(stat -c %s "$LARGE")
+SIZE=$(stat -L -c %s "$LARGE")
 
 echo "== building release examples"
 cargo build --release --quiet --example parse_file --example validate
@@ -62,7 +62,7 @@ if [ "${SKIP_1M:-0}" != 1 ]; then
   echo "== (d) streaming a generated 1,000,000-object bundle"
   GEN="$DATA/gen-1000000.json"
   [ -s "$GEN" ] || python3 "$SHARED/corpus/gen_bundle.py" 1000000 -o "$GEN"
-  SIZE=$(stat -c %s "$GEN")
+  SIZE=$(stat -L -c %s "$GEN")
   ls -l "$GEN"
   measure "parse_file stream 1M" "$PARSE" stream "$GEN"
   measure "validate 1M" "$VALIDATE" "$GEN"
