@@ -38,12 +38,21 @@ fn generated_20k() -> PathBuf {
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let ics = root().join("../shared/corpus/real/valid/mitre-attack/ics-attack-18.1.json");
     let mut v = vec![
-        ("ics-attack-18.1".to_owned(), std::fs::read(&ics).expect("../shared corpus")),
-        ("generated-20k".to_owned(), std::fs::read(generated_20k()).unwrap()),
+        (
+            "ics-attack-18.1".to_owned(),
+            std::fs::read(&ics).expect("../shared corpus"),
+        ),
+        (
+            "generated-20k".to_owned(),
+            std::fs::read(generated_20k()).unwrap(),
+        ),
     ];
     if let Some(p) = std::env::var_os("STIX_LARGE") {
         let p = Path::new(&p);
-        v.push(("enterprise-attack-15".to_owned(), std::fs::read(p).expect("STIX_LARGE file")));
+        v.push((
+            "enterprise-attack-15".to_owned(),
+            std::fs::read(p).expect("STIX_LARGE file"),
+        ));
     }
     v
 }
@@ -53,9 +62,11 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     for (name, bytes) in inputs() {
         g.throughput(Throughput::Bytes(bytes.len() as u64));
-        g.bench_with_input(BenchmarkId::new("serde_json_value", &name), &bytes, |b, x| {
-            b.iter(|| serde_json::from_slice::<serde_json::Value>(x).unwrap())
-        });
+        g.bench_with_input(
+            BenchmarkId::new("serde_json_value", &name),
+            &bytes,
+            |b, x| b.iter(|| serde_json::from_slice::<serde_json::Value>(x).unwrap()),
+        );
         g.bench_with_input(BenchmarkId::new("stix_typed", &name), &bytes, |b, x| {
             b.iter(|| {
                 let doc = parse_bundle(x).unwrap();
