@@ -115,7 +115,9 @@ impl Timestamp {
 
     /// A timestamp for the given instant with exactly `digits` fraction
     /// digits (0–9; STIX requires at least 3 for `created`/`modified`).
-    pub fn from_datetime(dt: DateTime<Utc>, digits: usize) -> Self {
+    /// Fails for instants outside the years 0000–9999, which STIX cannot
+    /// write.
+    pub fn from_datetime(dt: DateTime<Utc>, digits: usize) -> Result<Self, Error> {
         let digits = digits.min(9);
         let base = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
         let text = if digits == 0 {
@@ -125,14 +127,23 @@ impl Timestamp {
             let frac = format!("{nanos:09}");
             format!("{base}.{}Z", &frac[..digits])
         };
-        // Text built from a valid DateTime always parses.
-        Timestamp::parse(&text).expect("formatted DateTime is a valid timestamp")
+        Timestamp::parse(&text)
     }
 
     /// The current time with millisecond precision (exactly 3 fraction
     /// digits), as STIX asks for new `created`/`modified` values.
     pub fn now_millis() -> Self {
-        Self::from_datetime(Utc::now(), 3)
+        Self::from_datetime(Utc::now(), 3).unwrap_or_else(|_| Self::unix_epoch())
+    }
+
+    /// `1970-01-01T00:00:00.000Z`.
+    fn unix_epoch() -> Self {
+        let text = b"1970-01-01T00:00:00.000Z";
+        let mut buf = [0u8; 30];
+        buf[..text.len()].copy_from_slice(text);
+        Timestamp {
+            repr: Repr::Inline(text.len() as u8, buf),
+        }
     }
 
     fn frac_cmp(&self, other: &Self) -> Ordering {
@@ -372,8 +383,16 @@ mod tests {
         let dt = t.to_datetime();
         assert_eq!(dt.timestamp(), 1_699_798_608);
         assert_eq!(dt.timestamp_subsec_nanos(), 169_979_860);
-        let back = Timestamp::from_datetime(dt, 3);
+        let back = Timestamp::from_datetime(dt, 3).unwrap();
         assert_eq!(back.as_str(), "2023-11-12T14:16:48.169Z");
+        assert_eq!(
+            Timestamp::from_datetime(dt, 0).unwrap().as_str(),
+            "2023-11-12T14:16:48Z"
+        );
+        let far = DateTime::from_timestamp(400_000_000_000, 0).unwrap();
+        assert!(Timestamp::from_datetime(far, 3).is_err());
+        let leap = ts("2016-12-31T23:59:60.5Z").to_datetime();
+        assert_eq!(leap.timestamp_subsec_nanos(), 1_500_000_000);
         let now = Timestamp::now_millis();
         assert_eq!(now.fraction_digits(), 3);
         assert_eq!(now.as_str().len(), 24);
