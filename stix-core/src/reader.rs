@@ -41,7 +41,11 @@ enum State {
 /// JSON, I/O failure, an element larger than the limit) after which the
 /// iterator ends. The bundle-level properties are collected in
 /// [`BundleReader::header`] as they are met; they are complete once the
-/// iterator has returned `None`.
+/// iterator has returned `None`. Each item's `spec_version` is detected
+/// with the bundle properties seen so far: in the rare STIX 2.0 bundle whose
+/// `spec_version` comes after `objects`, objects without their own
+/// `spec_version` are re-judged by [`crate::parse_bundle`], not by the
+/// streaming reader.
 ///
 /// ```
 /// let json = br#"{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
