@@ -209,6 +209,9 @@ pub struct IngestReport {
     pub withheld: Vec<Withheld>,
     /// Statement markings (terms of use, copyright) met, by text.
     pub statements: Vec<String>,
+    /// Wall-clock milliseconds per stage (`read+validate+store`, `load`,
+    /// `route`, `write <destination>`), in the order they ran.
+    pub timings_ms: Vec<(String, u64)>,
 }
 
 impl IngestReport {
@@ -418,6 +421,12 @@ pub fn ingest(
     options: &IngestOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<IngestReport> {
+    let mut timings: Vec<(String, u64)> = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: String, timings: &mut Vec<(String, u64)>| {
+        timings.push((name, clock.elapsed().as_millis() as u64));
+        clock = std::time::Instant::now();
+    };
     let store = Store::open(&options.db)?;
     let now = options.now.clone().unwrap_or_else(Timestamp::now_millis);
     let run = store.begin_run(now.as_str())?;
@@ -454,6 +463,7 @@ pub fn ingest(
     }
     ing.flush()?;
     let mut stored = ing.counts;
+    lap("read+validate+store".into(), &mut timings);
 
     // Route the store's current state.
     let current = store.current_objects()?;
@@ -472,6 +482,7 @@ pub fn ingest(
         }
     }
     stored.current_objects = objects.len() as u64;
+    lap("load current objects".into(), &mut timings);
     progress(&Progress {
         stage: "routing".into(),
         what: format!("{} current objects", objects.len()),
@@ -479,6 +490,7 @@ pub fn ingest(
         total: Some(objects.len() as u64),
     });
     let routing = router.route(&objects, &now);
+    lap("route".into(), &mut timings);
     let mut current_by_tlp: BTreeMap<String, BTreeMap<TlpLevel, usize>> = BTreeMap::new();
     let mut statements = BTreeSet::new();
     for r in &routing.objects {
@@ -504,6 +516,7 @@ pub fn ingest(
         });
         let d = write_destination(name, &routing, &objects, &by_id, options, &store, &now)?;
         destinations.insert(name.clone(), d);
+        lap(format!("write {name}"), &mut timings);
     }
     // Destinations dropped from the configuration lose their entries.
     for old in store.entry_destinations()? {
@@ -524,6 +537,7 @@ pub fn ingest(
         destinations,
         withheld: routing.withheld.clone(),
         statements: statements.into_iter().collect(),
+        timings_ms: timings,
     };
     let json = serde_json::to_string(&report).unwrap_or_default();
     store.finish_run(run, Timestamp::now_millis().as_str(), &json)?;

@@ -276,5 +276,11 @@ pub fn render_text(r: &IngestReport) -> String {
         "\noutputs under {}/ (one folder per destination)",
         r.out_dir
     );
+    let parts: Vec<String> = r
+        .timings_ms
+        .iter()
+        .map(|(k, ms)| format!("{k} {:.1}s", *ms as f64 / 1000.0))
+        .collect();
+    let _ = writeln!(s, "time: {}", parts.join(", "));
     s
 }
