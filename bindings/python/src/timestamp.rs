@@ -58,9 +58,8 @@ impl PyTimestamp {
         let nanos = nanoseconds.rem_euclid(1_000_000_000) as u32;
         let dt = stix_chrono_datetime(secs, nanos)
             .ok_or_else(|| PyValueError::new_err("nanoseconds out of the range of STIX years"))?;
-        let inner = Timestamp::from_datetime(dt, digits);
-        // Years outside 0000-9999 format to text that is not a STIX timestamp.
-        Timestamp::parse(inner.as_str())
+        // Years outside 0000-9999 cannot be written as a STIX timestamp.
+        Timestamp::from_datetime(dt, digits)
             .map(|inner| PyTimestamp { inner })
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
