@@ -106,6 +106,17 @@ pub enum Error {
         /// Every error found.
         diagnostics: Vec<crate::diagnostic::Diagnostic>,
     },
+    /// A fault inside libstix itself (a panic caught on a worker thread)
+    /// while reading the element at `path`. It is reported, not hidden, so
+    /// that the stream ends instead of hanging or losing the element
+    /// silently; please report it as a bug.
+    #[error("internal error while reading {path}: {message}")]
+    Internal {
+        /// JSON Pointer of the element being read, such as `/objects/12`.
+        path: String,
+        /// The panic message, when it was a string.
+        message: String,
+    },
 }
 
 fn config_position(line: Option<u64>, column: Option<u64>, key: &Option<String>) -> String {

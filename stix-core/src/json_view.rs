@@ -67,10 +67,24 @@ impl<'a> JsonView<'a> {
         serde_json::from_str(text)
     }
 
-    /// Parse one JSON text given as bytes (UTF-8 is checked by the parser
-    /// as it reads, so no separate pass over the input is needed).
+    /// Parse one JSON text given as bytes. UTF-8 is checked once over the
+    /// whole text (much cheaper than string by string); invalid UTF-8 goes
+    /// through the byte reader for a located error.
     pub fn parse_slice(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(bytes)
+        match std::str::from_utf8(bytes) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(bytes),
+        }
+    }
+
+    /// Read a typed value out of this view, as serde_json would read it
+    /// out of the text the view came from, without tokenizing the text a
+    /// second time. Errors carry no position: on failure, read the text
+    /// itself to locate the fault.
+    pub(crate) fn deserialize_into<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        T::deserialize(ViewDeserializer(self))
     }
 
     /// The member `key` of an object (the first one, if repeated).
@@ -272,6 +286,144 @@ impl<'de> Deserialize<'de> for JsonView<'de> {
             }
         }
         d.deserialize_any(ViewVisitor)
+    }
+}
+
+/// A serde `Deserializer` over a parsed view, presenting it exactly as
+/// serde_json presents the JSON text: the same visitor calls for the same
+/// values (strings borrowed for the view's lifetime, numbers as read).
+struct ViewDeserializer<'de, 'a>(&'de JsonView<'a>);
+
+impl<'de, 'a> Deserializer<'de> for ViewDeserializer<'de, 'a> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            JsonView::Null => visitor.visit_unit(),
+            JsonView::Bool(b) => visitor.visit_bool(*b),
+            JsonView::Number(Number::U(u)) => visitor.visit_u64(*u),
+            JsonView::Number(Number::I(i)) => visitor.visit_i64(*i),
+            JsonView::Number(Number::F(f)) => visitor.visit_f64(*f),
+            JsonView::Str(s) => visitor.visit_borrowed_str(s),
+            JsonView::Array(items) => {
+                let mut seq = SeqView(items.iter());
+                let value = visitor.visit_seq(&mut seq)?;
+                match seq.0.len() {
+                    0 => Ok(value),
+                    _ => Err(de::Error::invalid_length(items.len(), &"fewer elements")),
+                }
+            }
+            JsonView::Object(members) => {
+                let mut map = MapView {
+                    members: members.iter(),
+                    value: None,
+                };
+                let value = visitor.visit_map(&mut map)?;
+                match map.members.len() {
+                    0 => Ok(value),
+                    _ => Err(de::Error::invalid_length(members.len(), &"fewer members")),
+                }
+            }
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            JsonView::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            JsonView::Str(s) => {
+                visitor.visit_enum(de::value::BorrowedStrDeserializer::new(s.as_ref()))
+            }
+            // Enums written as objects do not occur in the model; the caller
+            // reads the text instead.
+            other => Err(de::Error::invalid_type(
+                de::Unexpected::Other(other.kind()),
+                &"a string",
+            )),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+struct SeqView<'de, 'a>(std::slice::Iter<'de, JsonView<'a>>);
+
+impl<'de> SeqAccess<'de> for SeqView<'de, '_> {
+    type Error = serde_json::Error;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Self::Error> {
+        self.0
+            .next()
+            .map(|v| seed.deserialize(ViewDeserializer(v)))
+            .transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct MapView<'de, 'a> {
+    members: std::slice::Iter<'de, (Cow<'a, str>, JsonView<'a>)>,
+    value: Option<&'de JsonView<'a>>,
+}
+
+impl<'de> MapAccess<'de> for MapView<'de, '_> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        match self.members.next() {
+            Some((k, v)) => {
+                self.value = Some(v);
+                seed.deserialize(de::value::BorrowedStrDeserializer::new(k.as_ref()))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<T::Value, Self::Error> {
+        match self.value.take() {
+            Some(v) => seed.deserialize(ViewDeserializer(v)),
+            None => Err(de::Error::custom(
+                "a map value was asked for before its key",
+            )),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
     }
 }
 

@@ -491,6 +491,35 @@ pub(crate) fn make_item(
     }
 }
 
+/// Build the item for one element already parsed into a view (which the
+/// validator reads too): the typed model is read from the view, without
+/// tokenizing the text again. Anything the view cannot give exactly as the
+/// text would (a failure, an unusual layout) is read from `bytes`.
+pub(crate) fn make_item_from_view(
+    view: &crate::json_view::JsonView<'_>,
+    bytes: &[u8],
+    index: usize,
+    path: String,
+    start: Position,
+    bundle: Option<SpecVersion>,
+) -> Result<ParsedItem, Error> {
+    let typed = view
+        .get("type")
+        .and_then(crate::json_view::JsonView::as_str)
+        .and_then(|t| StixObject::from_view_typed(t, view).ok());
+    match typed {
+        Some(o) => Ok(ParsedItem {
+            index,
+            path,
+            position: start,
+            spec_version: detect_typed(&o, bundle),
+            object: ItemObject::Typed(o),
+            diagnostics: Vec::new(),
+        }),
+        None => make_item(bytes, index, path, start, bundle),
+    }
+}
+
 /// Read one STIX object (not a bundle) from JSON text.
 ///
 /// A value that does not fit the typed model gives [`Error::Object`] with

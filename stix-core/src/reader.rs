@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::parse::{make_item, syntax_error, BundleHeader, ParsedItem, Position};
+use crate::spec_version::SpecVersion;
 
 /// Default limit on the size of one element of `objects` (or one
 /// bundle-level value): 64 MiB.
@@ -291,7 +292,50 @@ impl<R: Read> BundleReader<R> {
         }
     }
 
+    /// The next element, read into the typed model.
     fn step(&mut self) -> Result<Option<ParsedItem>, Error> {
+        match self.step_raw()? {
+            None => Ok(None),
+            Some(e) => make_item(
+                &self.scratch,
+                e.index,
+                format!("/objects/{}", e.index),
+                e.position,
+                Some(e.bundle_version),
+            )
+            .map(Some),
+        }
+    }
+
+    /// The next element, left as text in `scratch` (see
+    /// [`BundleReader::last_raw`]).
+    pub(crate) fn next_element(&mut self) -> Option<Result<Element, Error>> {
+        match self.step_raw() {
+            Ok(Some(e)) => Some(Ok(e)),
+            Ok(None) => None,
+            Err(e) => {
+                self.state = State::Done;
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// End the iteration (after an element that could not be read).
+    pub(crate) fn stop(&mut self) {
+        self.state = State::Done;
+    }
+
+    /// The next element as owned text, for parsing elsewhere (on another
+    /// thread).
+    pub(crate) fn next_owned(&mut self) -> Option<Result<(Element, Vec<u8>), Error>> {
+        let e = match self.next_element()? {
+            Ok(e) => e,
+            Err(err) => return Some(Err(err)),
+        };
+        Some(Ok((e, std::mem::take(&mut self.scratch))))
+    }
+
+    fn step_raw(&mut self) -> Result<Option<Element>, Error> {
         loop {
             match self.state {
                 State::Done => return Ok(None),
@@ -393,15 +437,11 @@ impl<R: Read> BundleReader<R> {
                     let index = self.header.object_count;
                     let start = self.capture(&|| format!("/objects/{index}"))?;
                     self.header.object_count += 1;
-                    let bundle_version = Some(self.header.detected_version());
-                    let item = make_item(
-                        &self.scratch,
+                    return Ok(Some(Element {
                         index,
-                        format!("/objects/{index}"),
-                        start,
-                        bundle_version,
-                    )?;
-                    return Ok(Some(item));
+                        position: start,
+                        bundle_version: self.header.detected_version(),
+                    }));
                 }
             }
         }
@@ -421,6 +461,15 @@ impl<R: Read> Iterator for BundleReader<R> {
             }
         }
     }
+}
+
+/// Where one element of `objects` was cut from, and the bundle's STIX
+/// version as known when it was read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element {
+    pub(crate) index: usize,
+    pub(crate) position: Position,
+    pub(crate) bundle_version: SpecVersion,
 }
 
 /// Bytes that matter outside strings: quotes and brackets.

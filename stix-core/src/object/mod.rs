@@ -128,6 +128,16 @@ macro_rules! stix_objects {
                 })
             }
 
+            /// Read an object of a known `type` from a parsed view of its
+            /// JSON text, giving what `from_slice_typed` gives for that text
+            /// (without a position on failure).
+            pub(crate) fn from_view_typed(type_name: &str, view: &crate::json_view::JsonView<'_>) -> serde_json::Result<StixObject> {
+                Ok(match type_name {
+                    $( $name => StixObject::$var(Box::new(view.deserialize_into()?)), )*
+                    _ => StixObject::Custom(Box::new(view.deserialize_into()?)),
+                })
+            }
+
             /// Same as `from_slice_typed`, recording the path of a failure.
             pub(crate) fn from_slice_tracked(type_name: &str, bytes: &[u8]) -> Result<StixObject, serde_path_to_error::Error<serde_json::Error>> {
                 let mut de = serde_json::Deserializer::from_slice(bytes);

@@ -289,115 +289,52 @@ impl Validator {
 
     /// Judge one object, given its JSON text as bytes.
     pub fn check_object_bytes(&mut self, index: usize, text: &[u8]) -> ObjectReport {
-        match JsonView::parse_slice(text) {
-            Ok(v) => self.check_object(index, &v),
-            Err(e) => {
-                let path = self.object_path(index);
-                let mut d = Diagnostic::error(
-                    None,
-                    path.clone(),
-                    "STIX-JSON-01",
-                    format!("the object is not valid JSON: {e}"),
-                );
-                d.line = Some(e.line() as u64);
-                d.column = Some(e.column() as u64);
-                ObjectReport {
-                    index,
-                    path,
-                    id: None,
-                    object_type: None,
-                    spec_version: self.bundle_version.unwrap_or(SpecVersion::V21),
-                    tlp: None,
-                    tlp_version: None,
-                    revoked: false,
-                    valid: false,
-                    diagnostics: vec![d],
-                }
-            }
-        }
-    }
-
-    fn object_path(&self, index: usize) -> String {
-        if self.in_bundle {
-            format!("/objects/{index}")
-        } else {
-            String::new()
-        }
+        let (mut report, facts) = self.judge().judge_bytes(index, text);
+        self.apply(&mut report, facts);
+        report
     }
 
     /// Judge one object.
     pub fn check_object(&mut self, index: usize, obj: &JsonView<'_>) -> ObjectReport {
-        let path = self.object_path(index);
-        let id = obj.get("id").and_then(JsonView::as_str);
-        let type_name = obj.get("type").and_then(JsonView::as_str).unwrap_or("");
-        let version = SpecVersion::of_object(
-            type_name,
-            obj.get("spec_version").and_then(JsonView::as_str),
-            id.is_some(),
-            obj.get("created").is_some(),
-            self.bundle_version,
-        );
-        // A lone object without spec_version but with created reads as 2.0
-        // by the detection rules; a 2.1-only type then gets a clear error.
-        if self.options.check_references {
-            if let Some(id) = id {
+        let (mut report, facts) = self.judge().judge(index, obj);
+        self.apply(&mut report, facts);
+        report
+    }
+
+    /// The per-object half of the validator, as it stands now.
+    fn judge(&self) -> Judge {
+        Judge {
+            options: self.options.clone(),
+            bundle_version: self.bundle_version,
+            in_bundle: self.in_bundle,
+        }
+    }
+
+    /// The cross-object half: record what one object brought to the bundle
+    /// (in document order) and add what that reveals to its verdict.
+    fn apply(&mut self, report: &mut ObjectReport, facts: CrossFacts) {
+        if let Some(id) = report.id.as_deref() {
+            if self.options.check_references {
                 self.cross.object_seen(id);
             }
-        }
-        let mut checker = object::Checker {
-            opts: &self.options,
-            id,
-            type_name,
-            version,
-            category: props::category(type_name),
-            path: path.clone(),
-            out: Vec::new(),
-            cross: if self.options.check_references {
-                Some(&mut self.cross)
-            } else {
-                None
-            },
-            in_custom: false,
-        };
-        object::check_object(&mut checker, obj);
-        let mut diagnostics = checker.out;
-
-        if let Some(id) = id {
-            let modified = obj.get("modified").and_then(JsonView::as_str).unwrap_or("");
-            let mut h = rustc_hash::FxHasher::default();
-            obj.content_hash(&mut h);
-            if self.cross.version(id, modified, h.finish(), &path) {
-                diagnostics.push(Diagnostic::warning(
-                    Some(id),
-                    path.clone(),
-                    "STIX-VER-03",
-                    format!("another object in this bundle has the same `id` and `modified` ({}) but different content", if modified.is_empty() { "none" } else { modified }),
-                ));
+            for (target, path) in &facts.refs {
+                self.cross.reference(target, Some(id), path);
             }
-        }
-
-        let marking = obj
-            .get("object_marking_refs")
-            .and_then(JsonView::as_array)
-            .and_then(|refs| tlp::most_restrictive(refs.iter().filter_map(JsonView::as_str)));
-        let strict = self.options.warnings_as_errors;
-        let valid = diagnostics
-            .iter()
-            .all(|d| d.severity == Severity::Warning && !strict);
-        ObjectReport {
-            index,
-            path,
-            id: id.map(str::to_owned),
-            object_type: obj
-                .get("type")
-                .and_then(JsonView::as_str)
-                .map(str::to_owned),
-            spec_version: version,
-            tlp: marking.map(|m| m.level),
-            tlp_version: marking.map(|m| m.version),
-            revoked: obj.get("revoked").and_then(JsonView::as_bool) == Some(true),
-            valid,
-            diagnostics,
+            if let Some((modified, hash)) = &facts.version {
+                if self.cross.version(id, modified, *hash, &report.path) {
+                    report.diagnostics.push(Diagnostic::warning(
+                        Some(id),
+                        report.path.clone(),
+                        "STIX-VER-03",
+                        format!("another object in this bundle has the same `id` and `modified` ({}) but different content", if modified.is_empty() { "none" } else { modified }),
+                    ));
+                    report.valid = report_valid(&report.diagnostics, &self.options);
+                }
+            }
+        } else {
+            for (target, path) in &facts.refs {
+                self.cross.reference(target, None, path);
+            }
         }
     }
 
@@ -425,6 +362,133 @@ impl Validator {
             duplicates,
             diagnostics,
         }
+    }
+}
+
+/// What one object brings to the cross-object checks of its bundle,
+/// found while judging it alone and applied in document order.
+#[derive(Debug, Default)]
+pub(crate) struct CrossFacts {
+    /// The references it makes, as (target, JSON Pointer).
+    refs: Vec<(String, String)>,
+    /// Its `modified` (empty when absent) and a hash of its content, when
+    /// it has an id.
+    version: Option<(String, u64)>,
+}
+
+fn report_valid(diagnostics: &[Diagnostic], options: &ValidationOptions) -> bool {
+    diagnostics
+        .iter()
+        .all(|d| d.severity == Severity::Warning && !options.warnings_as_errors)
+}
+
+/// The per-object rules, with no state shared between objects, so that
+/// objects can be judged on several threads and their cross-object facts
+/// applied afterwards in document order.
+#[derive(Debug, Clone)]
+pub(crate) struct Judge {
+    pub(crate) options: ValidationOptions,
+    pub(crate) bundle_version: Option<SpecVersion>,
+    pub(crate) in_bundle: bool,
+}
+
+impl Judge {
+    fn object_path(&self, index: usize) -> String {
+        if self.in_bundle {
+            format!("/objects/{index}")
+        } else {
+            String::new()
+        }
+    }
+
+    /// Judge one object given as JSON text.
+    pub(crate) fn judge_bytes(&self, index: usize, text: &[u8]) -> (ObjectReport, CrossFacts) {
+        match JsonView::parse_slice(text) {
+            Ok(v) => self.judge(index, &v),
+            Err(e) => {
+                let path = self.object_path(index);
+                let mut d = Diagnostic::error(
+                    None,
+                    path.clone(),
+                    "STIX-JSON-01",
+                    format!("the object is not valid JSON: {e}"),
+                );
+                d.line = Some(e.line() as u64);
+                d.column = Some(e.column() as u64);
+                let report = ObjectReport {
+                    index,
+                    path,
+                    id: None,
+                    object_type: None,
+                    spec_version: self.bundle_version.unwrap_or(SpecVersion::V21),
+                    tlp: None,
+                    tlp_version: None,
+                    revoked: false,
+                    valid: false,
+                    diagnostics: vec![d],
+                };
+                (report, CrossFacts::default())
+            }
+        }
+    }
+
+    /// Judge one object.
+    pub(crate) fn judge(&self, index: usize, obj: &JsonView<'_>) -> (ObjectReport, CrossFacts) {
+        let path = self.object_path(index);
+        let id = obj.get("id").and_then(JsonView::as_str);
+        let type_name = obj.get("type").and_then(JsonView::as_str).unwrap_or("");
+        // A lone object without spec_version but with created reads as 2.0
+        // by the detection rules; a 2.1-only type then gets a clear error.
+        let version = SpecVersion::of_object(
+            type_name,
+            obj.get("spec_version").and_then(JsonView::as_str),
+            id.is_some(),
+            obj.get("created").is_some(),
+            self.bundle_version,
+        );
+        let mut checker = object::Checker {
+            opts: &self.options,
+            id,
+            type_name,
+            version,
+            category: props::category(type_name),
+            path: path.clone(),
+            out: Vec::new(),
+            refs: self.options.check_references.then(Vec::new),
+            in_custom: false,
+        };
+        object::check_object(&mut checker, obj);
+        let diagnostics = checker.out;
+        let facts = CrossFacts {
+            refs: checker.refs.unwrap_or_default(),
+            version: id.map(|_| {
+                let modified = obj.get("modified").and_then(JsonView::as_str).unwrap_or("");
+                let mut h = rustc_hash::FxHasher::default();
+                obj.content_hash(&mut h);
+                (modified.to_owned(), h.finish())
+            }),
+        };
+
+        let marking = obj
+            .get("object_marking_refs")
+            .and_then(JsonView::as_array)
+            .and_then(|refs| tlp::most_restrictive(refs.iter().filter_map(JsonView::as_str)));
+        let report = ObjectReport {
+            index,
+            path,
+            id: id.map(str::to_owned),
+            object_type: obj
+                .get("type")
+                .and_then(JsonView::as_str)
+                .map(str::to_owned),
+            spec_version: version,
+            tlp: marking.map(|m| m.level),
+            tlp_version: marking.map(|m| m.version),
+            revoked: obj.get("revoked").and_then(JsonView::as_bool) == Some(true),
+            valid: report_valid(&diagnostics, &self.options),
+            diagnostics,
+        };
+        (report, facts)
     }
 }
 

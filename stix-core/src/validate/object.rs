@@ -14,7 +14,6 @@ use crate::timestamp::Timestamp;
 use crate::tlp;
 use crate::vocab::{self, Vocab};
 
-use super::cross::CrossObjects;
 use super::props::{self, Category, Kind};
 use super::ValidationOptions;
 
@@ -30,7 +29,9 @@ pub(crate) struct Checker<'c> {
     /// Current JSON Pointer.
     pub(crate) path: String,
     pub(crate) out: Vec<Diagnostic>,
-    pub(crate) cross: Option<&'c mut CrossObjects>,
+    /// The references met, as (target, JSON Pointer), when references are
+    /// checked; the caller resolves them against the whole bundle.
+    pub(crate) refs: Option<Vec<(String, String)>>,
     /// Inside a custom property, where the list and dictionary rules of
     /// the specification are advice only.
     pub(crate) in_custom: bool,
@@ -807,8 +808,12 @@ fn allowed_text(allowed: &[&str]) -> String {
 }
 
 fn note_reference(c: &mut Checker<'_>, target: &str) {
-    if let Some(cross) = c.cross.as_deref_mut() {
-        cross.reference(target, c.id, &c.path);
+    if let Some(refs) = c.refs.as_mut() {
+        // The predefined TLP markings are known to every consumer: no need
+        // to look for them in the bundle.
+        if crate::tlp::tlp_by_id(target).is_none() {
+            refs.push((target.to_owned(), c.path.clone()));
+        }
     }
 }
 
