@@ -1,4 +1,6 @@
-//! Typed parsing against `serde_json::Value` parsing, on the same bytes.
+//! Typed parsing, and typed parsing plus full validation (on one thread
+//! and on all cores), against `serde_json::Value` parsing, on the same
+//! bytes.
 //!
 //! Inputs: the real ATT&CK ICS bundle (from ../shared), a generated
 //! 20,000-object bundle (made with ../shared/corpus/gen_bundle.py into the
@@ -11,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use libstix::core::validate::{ValidatingReader, ValidationOptions};
 use libstix::core::{parse_bundle, BundleReader};
 
 fn root() -> PathBuf {
@@ -84,6 +87,22 @@ fn bench(c: &mut Criterion) {
                 n
             })
         });
+        for (label, threads) in [
+            ("stix_validate_1_thread", 1),
+            ("stix_validate_all_cores", 0),
+        ] {
+            g.bench_with_input(BenchmarkId::new(label, &name), &bytes, |b, x| {
+                b.iter(|| {
+                    let mut stream = ValidatingReader::new(&x[..], ValidationOptions::default())
+                        .with_threads(threads);
+                    let invalid = stream
+                        .by_ref()
+                        .filter(|i| !i.as_ref().unwrap().report.valid);
+                    let n = invalid.count();
+                    (n, stream.finish())
+                })
+            });
+        }
     }
     g.finish();
 }

@@ -1,8 +1,10 @@
-//! `validate [--json] [--strict] FILE...`
+//! `validate [--json] [--strict] [--threads N] FILE...`
 //!
 //! Streams each file (a bundle or a lone object), parses every object into
 //! the typed model and judges it by the STIX rules. Prints one line per
-//! diagnostic (with `--json`, one JSON object per diagnostic on stdout).
+//! diagnostic (with `--json`, one JSON object per diagnostic on stdout),
+//! in document order. Objects are parsed and judged on `--threads` worker
+//! threads (default 0: one per core; 1 keeps everything on one thread).
 //!
 //! Exit status: 0 when every object is valid, 1 when any is invalid (or a
 //! bundle-level rule is broken), 2 when a file cannot be read or is not
@@ -13,11 +15,18 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use libstix::core::validate::{ValidatingReader, ValidationOptions};
+
+// The typed model and the diagnostics allocate many small strings, and
+// with worker threads they are freed on another thread than the one that
+// made them: mimalloc handles both far better than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use libstix::core::{Diagnostic, Severity};
 
 struct Args {
     json: bool,
     strict: bool,
+    threads: usize,
     files: Vec<String>,
 }
 
@@ -25,12 +34,20 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         json: false,
         strict: false,
+        threads: 0,
         files: Vec::new(),
     };
-    for a in std::env::args().skip(1) {
+    let mut argv = std::env::args().skip(1);
+    while let Some(a) = argv.next() {
         match a.as_str() {
             "--json" => args.json = true,
             "--strict" => args.strict = true,
+            "--threads" => {
+                let n = argv.next().ok_or("--threads needs a number")?;
+                args.threads = n
+                    .parse()
+                    .map_err(|_| format!("--threads: `{n}` is not a number"))?;
+            }
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => args.files.push(a),
@@ -90,7 +107,8 @@ fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tall
             return;
         }
     };
-    let mut stream = ValidatingReader::new(std::io::BufReader::new(f), options);
+    let mut stream =
+        ValidatingReader::new(std::io::BufReader::new(f), options).with_threads(args.threads);
     for item in stream.by_ref() {
         match item {
             Ok(v) => {
@@ -155,7 +173,7 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("validate: {msg}");
             }
-            eprintln!("usage: validate [--json] [--strict] FILE...");
+            eprintln!("usage: validate [--json] [--strict] [--threads N] FILE...");
             return ExitCode::from(2);
         }
     };

@@ -55,7 +55,8 @@ for i in $(seq "$RUNS"); do
   measure "serde_json::Value" "$PARSE" value "$LARGE"
   measure "parse_file whole (typed)" "$PARSE" whole "$LARGE"
   measure "parse_file stream (typed)" "$PARSE" stream "$LARGE"
-  measure "validate (parse+validate)" "$VALIDATE" "$LARGE"
+  measure "validate --threads 1" "$VALIDATE" --threads 1 "$LARGE"
+  measure "validate (all cores)" "$VALIDATE" "$LARGE"
 done
 
 if [ "${SKIP_1M:-0}" != 1 ]; then

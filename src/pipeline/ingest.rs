@@ -292,7 +292,10 @@ fn read_file(
         message,
     };
     let file = File::open(path).map_err(|e| input_err(format!("cannot read: {e}")))?;
-    let mut stream = ValidatingReader::new(BufReader::new(file), options.validation.clone());
+    // Parsing and judging run on worker threads while this thread stores
+    // and routes, in document order.
+    let mut stream =
+        ValidatingReader::new(BufReader::new(file), options.validation.clone()).with_threads(0);
     let mut count = 0u64;
     for item in stream.by_ref() {
         let v = item.map_err(|e| input_err(e.to_string()))?;
