@@ -4,7 +4,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,11 +37,21 @@ struct Pending {
     reference: UnresolvedRef,
 }
 
-/// Cross-object state for one bundle.
+/// The value of an id present in the bundle whose version is not recorded
+/// yet.
+const NO_VERSION: u64 = u64::MAX;
+
+/// Cross-object state for one bundle. A million-object bundle keeps one
+/// table entry of 16 bytes per id (plus one per extra version of an id),
+/// which is what bounds the memory of streaming validation.
 #[derive(Default)]
 pub(crate) struct CrossObjects {
-    seen_ids: FxHashSet<u64>,
-    versions: FxHashMap<u64, u64>,
+    /// Hash of each id present → its first version, packed: the high 32
+    /// bits hash `modified`, the low 32 bits hash the content.
+    ids: FxHashMap<u64, u64>,
+    /// Versions after the first of one id: hash of (id, `modified`) →
+    /// content hash.
+    more_versions: FxHashMap<u64, u64>,
     pending: FxHashMap<u64, Vec<Pending>>,
     seq: u64,
     pub(crate) duplicates: Vec<DuplicateVersion>,
@@ -68,7 +78,7 @@ impl CrossObjects {
     /// forward references to it.
     pub(crate) fn object_seen(&mut self, id: &str) {
         let h = id_hash(id);
-        self.seen_ids.insert(h);
+        self.ids.entry(h).or_insert(NO_VERSION);
         self.pending.remove(&h);
     }
 
@@ -79,7 +89,7 @@ impl CrossObjects {
             return;
         }
         let h = id_hash(target);
-        if self.seen_ids.contains(&h) {
+        if self.ids.contains_key(&h) {
             return;
         }
         self.seq += 1;
@@ -96,21 +106,46 @@ impl CrossObjects {
     /// Record one version (`id`, `modified`) with its content hash; returns
     /// true when an earlier copy had the same version and other content.
     pub(crate) fn version(&mut self, id: &str, modified: &str, content: u64, path: &str) -> bool {
-        let mut h = FxHasher::default();
-        id_hash(id).hash(&mut h);
-        modified.hash(&mut h);
-        let key = h.finish();
-        match self.versions.insert(key, content) {
-            Some(previous) if previous != content => {
-                self.duplicates.push(DuplicateVersion {
-                    id: id.to_owned(),
-                    modified: modified.to_owned(),
-                    path: path.to_owned(),
-                });
-                true
+        use std::collections::hash_map::Entry;
+        let h = id_hash(id);
+        let mut m = FxHasher::default();
+        modified.hash(&mut m);
+        let modified_hash = m.finish();
+        let packed = (modified_hash << 32) | (content & 0xffff_ffff);
+        let conflict = match self.ids.entry(h) {
+            Entry::Vacant(e) => {
+                e.insert(packed);
+                false
             }
-            _ => false,
+            Entry::Occupied(mut e) => {
+                let first = *e.get();
+                if first == NO_VERSION {
+                    e.insert(packed);
+                    false
+                } else if first >> 32 == packed >> 32 {
+                    // The same version again; keep the latest content so
+                    // that a third copy is judged against the second.
+                    e.insert(packed);
+                    first != packed
+                } else {
+                    let mut k = FxHasher::default();
+                    h.hash(&mut k);
+                    modified_hash.hash(&mut k);
+                    match self.more_versions.insert(k.finish(), content) {
+                        Some(previous) => previous != content,
+                        None => false,
+                    }
+                }
+            }
+        };
+        if conflict {
+            self.duplicates.push(DuplicateVersion {
+                id: id.to_owned(),
+                modified: modified.to_owned(),
+                path: path.to_owned(),
+            });
         }
+        conflict
     }
 
     /// The references still unresolved at the end, in the order read.
@@ -152,13 +187,28 @@ mod tests {
     }
 
     #[test]
+    fn an_id_seen_before_its_version_is_recorded_is_not_a_duplicate() {
+        let mut x = CrossObjects::default();
+        x.object_seen("malware--a");
+        assert!(!x.version("malware--a", "2021", 1, "/objects/0"));
+        assert!(x.version("malware--a", "2021", 2, "/objects/1"));
+        x.reference("malware--a", None, "/objects/2/target_ref");
+        assert!(x.unresolved().is_empty());
+    }
+
+    #[test]
     fn same_version_with_other_content_is_a_duplicate() {
         let mut x = CrossObjects::default();
         assert!(!x.version("malware--a", "2021", 1, "/objects/0"));
         assert!(!x.version("malware--a", "2021", 1, "/objects/1"));
         assert!(x.version("malware--a", "2021", 2, "/objects/2"));
         assert!(!x.version("malware--a", "2022", 3, "/objects/3"));
-        assert_eq!(x.duplicates.len(), 1);
-        assert_eq!(x.duplicates[0].path, "/objects/2");
+        assert!(!x.version("MALWARE--A", "2022", 3, "/objects/4"));
+        assert!(x.version("malware--a", "2022", 4, "/objects/5"));
+        // Judged against the latest copy of the version: 2, then 1.
+        assert!(x.version("malware--a", "2021", 1, "/objects/6"));
+        assert!(!x.version("malware--b", "2021", 1, "/objects/7"));
+        let paths: Vec<_> = x.duplicates.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["/objects/2", "/objects/5", "/objects/6"]);
     }
 }
