@@ -227,6 +227,7 @@ impl<R: Read> BundleReader<R> {
         };
         let mut scan = Scan {
             container: matches!(first, b'{' | b'['),
+            close: if first == b'[' { b']' } else { b'}' },
             scalar: !matches!(first, b'{' | b'[' | b'"'),
             depth: 0,
             in_str: false,
@@ -472,20 +473,16 @@ pub(crate) struct Element {
     pub(crate) bundle_version: SpecVersion,
 }
 
-/// Bytes that matter outside strings: quotes and brackets.
-static STRUCTURAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'}' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b']' as usize] = true;
-    t
-};
-
 /// Where one JSON value ends, found chunk by chunk.
+///
+/// Outside strings only the value's own kind of bracket is counted (`{}`
+/// for an object, `[]` for an array): in well-formed JSON they balance on
+/// their own, and a search for three bytes runs on SIMD over indentation
+/// and scalars. Malformed text is cut somewhere and refused by the parser.
 struct Scan {
     container: bool,
+    /// The closing bracket of the value (for a container).
+    close: u8,
     scalar: bool,
     depth: u64,
     in_str: bool,
@@ -531,13 +528,14 @@ impl Scan {
                     }
                 }
             } else {
-                match chunk[i..].iter().position(|&c| STRUCTURAL[c as usize]) {
+                let open = if self.close == b']' { b'[' } else { b'{' };
+                match memchr::memchr3(b'"', open, self.close, &chunk[i..]) {
                     None => return (n, false),
                     Some(j) => {
                         i += j;
                         match chunk[i] {
                             b'"' => self.in_str = true,
-                            b'{' | b'[' => self.depth += 1,
+                            c if c == open => self.depth += 1,
                             _ => {
                                 // A stray closing bracket at depth 0 cannot
                                 // happen: a container value starts with an
