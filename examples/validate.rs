@@ -23,6 +23,21 @@ use libstix::core::validate::{ValidatingReader, ValidationOptions};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use libstix::core::{Diagnostic, Severity};
 
+const USAGE: &str = "validate [--json] [--strict] [--threads N] [--] FILE...
+
+  --json       one JSON object per diagnostic on stdout (file, object_id, path, rule,
+               severity, message, line, column: where the fault is when known, else
+               where its object starts; null for end-of-bundle findings
+               such as references to objects not in the file)
+  --strict     strict rule set, and any warning makes its object invalid
+  --threads N  worker threads (0: one per core, the default; 1: no worker threads)
+
+exit status: 0 every object valid, 1 some object or bundle invalid, 2 a file cannot be
+read or is not JSON";
+
+/// Marker for `--help` (printed to stdout, exit 0).
+const HELP: &str = "\u{0}help";
+
 struct Args {
     json: bool,
     strict: bool,
@@ -40,6 +55,10 @@ fn parse_args() -> Result<Args, String> {
     let mut argv = std::env::args().skip(1);
     while let Some(a) = argv.next() {
         match a.as_str() {
+            "--" => {
+                args.files.extend(argv.by_ref());
+                break;
+            }
             "--json" => args.json = true,
             "--strict" => args.strict = true,
             "--threads" => {
@@ -48,7 +67,7 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| format!("--threads: `{n}` is not a number"))?;
             }
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Err(HELP.into()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => args.files.push(a),
         }
@@ -117,7 +136,16 @@ fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tall
                     tally.invalid += 1;
                 }
                 for d in &v.report.diagnostics {
-                    emit(out, args.json, file, d, tally);
+                    if d.line.is_some() {
+                        emit(out, args.json, file, d, tally);
+                    } else {
+                        // Rules judge the parsed object, not its text: give
+                        // where the object starts.
+                        let mut d = d.clone();
+                        d.line = Some(v.item.position.line);
+                        d.column = Some(v.item.position.column);
+                        emit(out, args.json, file, &d, tally);
+                    }
                 }
             }
             Err(e) => {
@@ -139,7 +167,10 @@ fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tall
                     }
                 };
                 let mut d = Diagnostic::error(None, "", rule, e.to_string());
-                if let libstix::core::Error::Json { line, column, .. } = &e {
+                if let libstix::core::Error::Json { line, column, .. }
+                | libstix::core::Error::Shape { line, column, .. }
+                | libstix::core::Error::TooLarge { line, column, .. } = &e
+                {
                     d.line = Some(*line);
                     d.column = Some(*column);
                 }
@@ -155,7 +186,11 @@ fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tall
             tally.invalid += 1;
         }
         for d in &lone.diagnostics {
-            emit(out, args.json, file, d, tally);
+            // A lone object is the whole document.
+            let mut d = d.clone();
+            d.line = d.line.or(Some(1));
+            d.column = d.column.or(Some(1));
+            emit(out, args.json, file, &d, tally);
         }
     }
     for d in done.diagnostics.iter().chain(&done.cross.diagnostics) {
@@ -169,11 +204,13 @@ fn validate_file(out: &mut impl Write, args: &Args, file: &str, tally: &mut Tall
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
+        Err(msg) if msg == HELP => {
+            println!("usage: {USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("validate: {msg}");
-            }
-            eprintln!("usage: validate [--json] [--strict] [--threads N] FILE...");
+            eprintln!("validate: {msg}");
+            eprintln!("usage: {USAGE}");
             return ExitCode::from(2);
         }
     };

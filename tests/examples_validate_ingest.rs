@@ -121,6 +121,23 @@ fn validate_exits_2_on_unreadable_or_non_json_input() {
     assert!(v["line"].as_u64().is_some());
     let missing = dir.join("missing.json");
     assert_eq!(run("validate", &[&missing], &[]).status.code(), Some(2));
+    // Text that only starts like JSON is not JSON either, however deep.
+    let deep = dir.join("deep.json");
+    std::fs::write(&deep, "[".repeat(100_000)).unwrap();
+    let o = run("validate", &[&deep], &["--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    // Well-formed JSON of another shape is invalid content (1), with its
+    // position.
+    let number = dir.join("number.json");
+    std::fs::write(&number, "42").unwrap();
+    let o = run("validate", &[&number], &["--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(v["rule"], "STIX-PARSE-02");
+    assert_eq!(
+        (v["line"].as_u64(), v["column"].as_u64()),
+        (Some(1), Some(1))
+    );
     // A readable valid file beside an unreadable one still gives 2.
     let feed = root().join("data/sample-feed.json");
     assert_eq!(
@@ -128,6 +145,51 @@ fn validate_exits_2_on_unreadable_or_non_json_input() {
         Some(2)
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_help_threads_and_positions() {
+    let help = Command::new(example("validate"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("--threads"));
+    let feed = root().join("data/sample-feed.json");
+    let quirk = shared("cases/model/relationship_dangling_ref.json");
+    let bad = shared("cases/model/granular_selector_out_of_range.json");
+    // Any thread count gives the same lines; absurd ones are capped, not a
+    // crash.
+    let one = run(
+        "validate",
+        &[&feed, &quirk, &bad],
+        &["--json", "--threads", "1"],
+    );
+    for n in ["0", "3", "100000"] {
+        let many = run(
+            "validate",
+            &[&feed, &quirk, &bad],
+            &["--json", "--threads", n],
+        );
+        assert_eq!(many.status.code(), one.status.code(), "--threads {n}");
+        assert_eq!(stdout(&many), stdout(&one), "--threads {n}");
+    }
+    // Every diagnostic about one object has a position: the fault's, or
+    // its object's start (end-of-bundle findings such as dangling
+    // references have only their JSON path).
+    let mut positioned = 0;
+    for line in stdout(&one).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["rule"] != "STIX-REF-01" {
+            let (l, c) = (v["line"].as_u64(), v["column"].as_u64());
+            assert!(l.is_some() && c.is_some(), "{line}");
+            positioned += 1;
+        }
+    }
+    assert!(positioned > 0);
+    // `--` ends the options.
+    let o = run("validate", &[&feed], &["--"]);
+    assert_eq!(o.status.code(), Some(0));
 }
 
 #[test]

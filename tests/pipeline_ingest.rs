@@ -409,3 +409,116 @@ default_max_tlp = "clear"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The summary counts an object at its most restrictive official TLP
+/// marking, granular ones included, as routing does: a granular TLP:RED on
+/// the pattern makes the whole indicator count as TLP:RED, not unmarked.
+#[test]
+fn the_summary_counts_granular_tlp_like_routing() {
+    let dir = scratch("granular-summary");
+    let red2 = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+    let red1 = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+    let green1 = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+    let indicator = |n: u32, extra: serde_json::Value| {
+        let mut o = serde_json::json!({
+            "type": "indicator", "spec_version": "2.1",
+            "id": format!("indicator--{n:08x}-1b2c-4d3e-8f40-123456789abc"),
+            "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+            "name": format!("n{n}"), "pattern_type": "stix",
+            "pattern": format!("[domain-name:value = 'd{n}.example']"),
+            "valid_from": "2024-01-01T00:00:00Z"
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        o
+    };
+    let bundle = serde_json::json!({
+        "type": "bundle", "id": "bundle--0c7b5b88-8ff7-4a4d-aa9c-feb398cd0061",
+        "objects": [
+            indicator(1, serde_json::json!({"granular_markings": [{"marking_ref": red2, "selectors": ["pattern"]}]})),
+            indicator(2, serde_json::json!({"object_marking_refs": [green1, red1]})),
+            indicator(3, serde_json::json!({"object_marking_refs": [red2]})),
+            indicator(4, serde_json::json!({"object_marking_refs": [green1],
+                "granular_markings": [{"marking_ref": red1, "selectors": ["name"]}]})),
+            indicator(5, serde_json::json!({})),
+        ]
+    });
+    let file = dir.join("granular.json");
+    std::fs::write(&file, serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let r = run(&options(&dir, &[file], NOW));
+    let count = |level: Option<TlpLevel>| -> usize {
+        r.input
+            .by_tlp
+            .iter()
+            .filter(|((l, _), _)| *l == level)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    assert_eq!(count(Some(TlpLevel::Red)), 4, "{:?}", r.input.by_tlp);
+    assert_eq!(count(None), 1, "{:?}", r.input.by_tlp);
+    let red_now: usize = r
+        .current_by_tlp
+        .values()
+        .filter_map(|m| m.get(&TlpLevel::Red))
+        .sum();
+    assert_eq!(red_now, 4, "routing and the summary agree");
+}
+
+/// Grammatical JSON that the parser cannot hold (a number beyond the range
+/// of a float, nesting deeper than the parser's limit) inside one object
+/// makes that object invalid; the objects beside it still land.
+#[test]
+fn an_object_beyond_the_parser_limits_does_not_take_its_bundle_down() {
+    let base = run(&options(&scratch("beyond-limits-base"), &[sample()], NOW));
+    let dir = scratch("beyond-limits");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample()).unwrap()).unwrap();
+    let objects = v["objects"].as_array().unwrap();
+    let n = objects.len();
+    // The two faults go into the first and the last object as text (a
+    // Value cannot hold them).
+    let mut elements: Vec<String> = objects.iter().map(|o| o.to_string()).collect();
+    elements[0] = elements[0].replacen('{', "{\"x_huge\": 1e400, ", 1);
+    let deep = format!("{{\"x_deep\": {}1{}, ", "[".repeat(200), "]".repeat(200));
+    elements[n - 1] = elements[n - 1].replacen('{', &deep, 1);
+    let text = format!(
+        "{{\"type\": \"bundle\", \"id\": \"{}\", \"objects\": [\n{}\n]}}",
+        v["id"].as_str().unwrap(),
+        elements.join(",\n")
+    );
+    let file = dir.join("limits.json");
+    std::fs::write(&file, &text).unwrap();
+    let r = run(&options(&dir, &[file], NOW));
+    assert!(
+        r.input.failed_sources.is_empty(),
+        "{:?}",
+        r.input.failed_sources
+    );
+    assert_eq!(r.input.objects, n, "every element is accounted for");
+    assert_eq!(r.input.invalid.len(), 2, "{:?}", r.input.invalid);
+    let stored = |r: &IngestReport| r.stored.new + r.stored.new_versions + r.stored.unchanged;
+    assert_eq!(stored(&r) + 2, stored(&base), "everything else landed");
+}
+
+/// A feed cut short: the objects before the cut are read and kept, and the
+/// summary says the source was not read to the end and how far it got.
+#[test]
+fn a_truncated_feed_keeps_what_came_before_and_says_so() {
+    let dir = scratch("truncated");
+    let text = std::fs::read(sample()).unwrap();
+    let file = dir.join("cut.json");
+    std::fs::write(&file, &text[..text.len() / 2]).unwrap();
+    let r = run(&options(&dir, &[file], NOW));
+    let (_, why) = &r.input.failed_sources[0];
+    let kept = r.stored.new as usize;
+    assert!(kept > 10, "{kept}");
+    assert!(
+        why.contains(&format!(
+            "only the {} objects before it were read",
+            r.input.objects
+        )),
+        "{why}"
+    );
+    assert!(render_text(&r).contains("NOT READ (or not to the end)"));
+}

@@ -298,7 +298,12 @@ fn read_file(
         ValidatingReader::new(BufReader::new(file), options.validation.clone()).with_threads(0);
     let mut count = 0u64;
     for item in stream.by_ref() {
-        let v = item.map_err(|e| input_err(e.to_string()))?;
+        let v = item.map_err(|e| {
+            input_err(match count {
+                0 => e.to_string(),
+                n => format!("{e}; only the {n} objects before it were read (and kept)"),
+            })
+        })?;
         count += 1;
         summary.observe(&label, &v.report, v.item.typed());
         if v.report.valid {
@@ -329,7 +334,12 @@ fn read_file(
     }
     summary.sources.push(SourceSummary {
         label: label.clone(),
-        bundle_id: done.header.id.clone(),
+        // A lone object's `id` is not a bundle id.
+        bundle_id: done
+            .lone_object
+            .is_none()
+            .then(|| done.header.id.clone())
+            .flatten(),
         objects: count as usize,
     });
     summary

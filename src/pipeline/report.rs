@@ -54,7 +54,7 @@ pub fn render_text(r: &IngestReport) -> String {
         );
     }
     for (label, e) in &i.failed_sources {
-        let _ = writeln!(s, "source {label}: NOT READ: {e}");
+        let _ = writeln!(s, "source {label}: NOT READ (or not to the end): {e}");
     }
     let _ = writeln!(
         s,

@@ -135,15 +135,16 @@ impl<'a> JsonView<'a> {
         }
     }
 
-    /// A short name of the JSON type, for messages.
+    /// The JSON type with its article (`an object`, `a string`, `null`),
+    /// for messages such as "must be a list, found an object".
     pub fn kind(&self) -> &'static str {
         match self {
             JsonView::Null => "null",
-            JsonView::Bool(_) => "boolean",
-            JsonView::Number(_) => "number",
-            JsonView::Str(_) => "string",
-            JsonView::Array(_) => "array",
-            JsonView::Object(_) => "object",
+            JsonView::Bool(_) => "a boolean",
+            JsonView::Number(_) => "a number",
+            JsonView::Str(_) => "a string",
+            JsonView::Array(_) => "an array",
+            JsonView::Object(_) => "an object",
         }
     }
 

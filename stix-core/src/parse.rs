@@ -128,7 +128,7 @@ impl ParsedItem {
 /// Map a failed serde_json read of a slice starting at `start` to a fatal
 /// syntax error, if it is one (bad JSON, bad UTF-8, nesting too deep).
 pub(crate) fn syntax_error(e: &serde_json::Error, start: Position) -> Option<Error> {
-    if e.is_data() {
+    if e.is_data() || beyond_parser_limits(e) {
         return None;
     }
     let (line, column) = start.relative(e.line(), e.column());
@@ -143,6 +143,15 @@ pub(crate) fn syntax_error(e: &serde_json::Error, start: Position) -> Option<Err
         line,
         column,
     })
+}
+
+/// Grammatical JSON that the parser refuses for its own limits: a number
+/// too large for a float (`1e400`), nesting deeper than 128. Inside a
+/// bundle such an element is cut out whole by the reader, so it is one bad
+/// object, not a fault of the document.
+fn beyond_parser_limits(e: &serde_json::Error) -> bool {
+    let m = e.to_string();
+    m.starts_with("number out of range") || m.starts_with("recursion limit exceeded")
 }
 
 /// Scan the top level of a JSON object for its `type` (and, when asked,

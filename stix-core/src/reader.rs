@@ -235,6 +235,10 @@ impl<R: Read> BundleReader<R> {
         };
         loop {
             if !self.fill()? {
+                if scan.scalar && !self.scratch.is_empty() {
+                    // A number or literal may end with the input.
+                    return Ok(start);
+                }
                 return Err(self.json_err("unexpected end of input inside a value"));
             }
             let chunk = &self.buf[self.pos..self.len];
@@ -344,9 +348,25 @@ impl<R: Read> BundleReader<R> {
                     match self.skip_ws()? {
                         Some(b'{') => {}
                         Some(_) => {
+                            // Read the value first: text that is not JSON
+                            // at all is a JSON error (with its position),
+                            // only well-formed JSON of another kind is a
+                            // shape error.
                             let p = self.here();
+                            let value = self
+                                .capture(&String::new)
+                                .and_then(|start| self.parse_scratch_value(start))?;
+                            if let Some(c) = self.skip_ws()? {
+                                return Err(self.json_err(format!(
+                                    "trailing characters after the document (`{}`)",
+                                    c.escape_ascii()
+                                )));
+                            }
                             return Err(Error::Shape {
-                                message: "a bundle must be a JSON object".into(),
+                                message: format!(
+                                    "a bundle or STIX object must be a JSON object, found {}",
+                                    crate::parse::json_kind(&value)
+                                ),
                                 line: p.line,
                                 column: p.column,
                             });

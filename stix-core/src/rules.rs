@@ -30,7 +30,7 @@ macro_rules! rules {
 rules![
     ("STIX-JSON-01", E, "the input (or one object) is not well-formed JSON; line and column given"),
     ("STIX-PARSE-01", E, "an object does not fit the typed model (wrong JSON type of a property)"),
-    ("STIX-PARSE-02", E, "an element of objects is not a JSON object with a string type"),
+    ("STIX-PARSE-02", E, "an element of objects (or the whole document) is not a JSON object with a string type"),
     ("STIX-PARSE-03", E, "a bundle-level property has the wrong JSON type"),
     ("STIX-BUN-01", E, "a bundle needs type \"bundle\" and an id bundle--<RFC 4122 UUID>"),
     ("STIX-BUN-02", E, "a STIX 2.1 bundle must not carry spec_version (warning unless strict; \"2.0\" marks 2.0 content)"),

@@ -112,7 +112,7 @@ pub trait SelectorTarget {
     fn item(&self, index: usize) -> Option<&Self>;
     /// Length if this is a list.
     fn list_len(&self) -> Option<usize>;
-    /// Short name of the JSON type, for messages.
+    /// The JSON type with its article (`an object`), for messages.
     fn kind_name(&self) -> &'static str;
 }
 
@@ -144,11 +144,11 @@ impl SelectorTarget for serde_json::Value {
     fn kind_name(&self) -> &'static str {
         match self {
             serde_json::Value::Null => "null",
-            serde_json::Value::Bool(_) => "boolean",
-            serde_json::Value::Number(_) => "number",
-            serde_json::Value::String(_) => "string",
-            serde_json::Value::Array(_) => "array",
-            serde_json::Value::Object(_) => "object",
+            serde_json::Value::Bool(_) => "a boolean",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::Object(_) => "an object",
         }
     }
 }
@@ -170,12 +170,12 @@ pub fn resolve<'t, T: SelectorTarget>(
         current = match component {
             Component::Key(k) => match current.member(k) {
                 Some(v) => v,
-                None if current.kind_name() == "object" => {
+                None if current.kind_name() == "an object" => {
                     return Err(unresolved(format!("no property `{k}` here")))
                 }
                 None => {
                     return Err(unresolved(format!(
-                        "`{k}` selects a property of a {}",
+                        "`{k}` selects a property of {}",
                         current.kind_name()
                     )))
                 }
@@ -189,7 +189,7 @@ pub fn resolve<'t, T: SelectorTarget>(
                 }
                 (None, None) => {
                     return Err(unresolved(format!(
-                        "[{i}] indexes a {}, not a list",
+                        "[{i}] indexes {}, not a list",
                         current.kind_name()
                     )))
                 }
@@ -252,7 +252,7 @@ mod tests {
             (
                 "external_references.source_name",
                 1,
-                "selects a property of a array",
+                "selects a property of an array",
             ),
             ("description", 0, "no property `description`"),
             ("external_references.[0].url", 2, "no property `url`"),

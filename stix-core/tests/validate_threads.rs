@@ -275,3 +275,12 @@ fn the_typed_model_read_from_the_view_equals_the_one_read_from_the_text() {
     }
     assert!(typed > 5000, "only {typed} typed objects compared");
 }
+
+#[test]
+fn an_absurd_thread_count_is_capped_not_a_crash() {
+    let text = std::fs::read(corpus().join("valid/mitre-attack/ics-attack-18.1.json")).unwrap();
+    let one = run(&text, 1, &ValidationOptions::default());
+    let many = run(&text, usize::MAX, &ValidationOptions::default());
+    assert_eq!(one.items, many.items);
+    assert!(stix_core::validate::MAX_THREADS >= 2);
+}

@@ -27,7 +27,7 @@ use crate::spec_version::SpecVersion;
 use crate::tlp::{self, TlpLevel, TlpVersion};
 
 pub use cross::{DuplicateVersion, UnresolvedRef};
-pub use stream::{validate_reader, Finished, ValidatedItem, ValidatingReader};
+pub use stream::{validate_reader, Finished, ValidatedItem, ValidatingReader, MAX_THREADS};
 
 /// How to validate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,10 +187,7 @@ impl Validator {
                 None,
                 "",
                 "STIX-BUN-01",
-                format!(
-                    "a bundle must be a JSON object, found a {}",
-                    envelope.kind()
-                ),
+                format!("a bundle must be a JSON object, found {}", envelope.kind()),
             ));
             return out;
         };
@@ -246,7 +243,7 @@ impl Validator {
                         id,
                         "/objects",
                         "STIX-BUN-03",
-                        format!("bundle `objects` must be a list, found a {}", other.kind()),
+                        format!("bundle `objects` must be a list, found {}", other.kind()),
                     )),
                 },
                 "spec_version" => match v.as_str() {
@@ -267,7 +264,7 @@ impl Validator {
                         id,
                         "/spec_version",
                         "STIX-BUN-02",
-                        format!("bundle `spec_version` must be the string \"2.0\" (STIX 2.0) or absent (STIX 2.1), found a {}", v.kind()),
+                        format!("bundle `spec_version` must be the string \"2.0\" (STIX 2.0) or absent (STIX 2.1), found {}", v.kind()),
                     )),
                 },
                 other => out.push(Diagnostic::warning(

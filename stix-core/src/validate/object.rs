@@ -126,10 +126,7 @@ pub(crate) fn check_object(c: &mut Checker<'_>, obj: &JsonView<'_>) {
     let Some(members) = obj.as_object() else {
         c.error(
             "STIX-OBJ-01",
-            format!(
-                "a STIX object must be a JSON object, found a {}",
-                obj.kind()
-            ),
+            format!("a STIX object must be a JSON object, found {}", obj.kind()),
         );
         return;
     };
@@ -252,7 +249,7 @@ fn check_type_and_id(c: &mut Checker<'_>, obj: &JsonView<'_>) {
         Some(other) => c.error_at(
             "type",
             "STIX-OBJ-02",
-            format!("`type` must be a string, found a {}", other.kind()),
+            format!("`type` must be a string, found {}", other.kind()),
         ),
     }
     let id = match obj.get("id") {
@@ -269,7 +266,7 @@ fn check_type_and_id(c: &mut Checker<'_>, obj: &JsonView<'_>) {
             c.error_at(
                 "id",
                 "STIX-ID-01",
-                format!("`id` must be a string, found a {}", other.kind()),
+                format!("`id` must be a string, found {}", other.kind()),
             );
             return;
         }
@@ -413,7 +410,7 @@ fn check_spec_version(c: &mut Checker<'_>, obj: &JsonView<'_>) {
         Some(other) => c.error_at(
             "spec_version",
             "STIX-CP-01",
-            format!("`spec_version` must be a string, found a {}", other.kind()),
+            format!("`spec_version` must be a string, found {}", other.kind()),
         ),
         None => {
             if c.version == SpecVersion::V20
@@ -502,7 +499,7 @@ fn expect_str<'v>(c: &mut Checker<'_>, key: &str, value: &'v JsonView<'_>) -> Op
         other => {
             c.error(
                 "STIX-VAL-11",
-                format!("`{key}` must be a string, found a {}", other.kind()),
+                format!("`{key}` must be a string, found {}", other.kind()),
             );
             None
         }
@@ -558,7 +555,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             if value.as_bool().is_none() {
                 c.error(
                     "STIX-VAL-11",
-                    format!("`{key}` must be a boolean, found a {}", value.kind()),
+                    format!("`{key}` must be a boolean, found {}", value.kind()),
                 );
             }
         }
@@ -584,7 +581,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             Some(_) => {}
             None => c.error(
                 "STIX-VAL-11",
-                format!("`{key}` must be a number, found a {}", value.kind()),
+                format!("`{key}` must be a number, found {}", value.kind()),
             ),
         },
         Kind::Timestamp => {
@@ -603,7 +600,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             None => c.error(
                 "STIX-VAL-11",
                 format!(
-                    "`{key}` must be a list of identifiers, found a {}",
+                    "`{key}` must be a list of identifiers, found {}",
                     value.kind()
                 ),
             ),
@@ -619,10 +616,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             }
             None => c.error(
                 "STIX-VAL-11",
-                format!(
-                    "`{key}` must be a list of strings, found a {}",
-                    value.kind()
-                ),
+                format!("`{key}` must be a list of strings, found {}", value.kind()),
             ),
         },
         Kind::Vocab(v) => {
@@ -643,10 +637,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             }
             None => c.error(
                 "STIX-VAL-11",
-                format!(
-                    "`{key}` must be a list of strings, found a {}",
-                    value.kind()
-                ),
+                format!("`{key}` must be a list of strings, found {}", value.kind()),
             ),
         },
         Kind::Hashes => check_hashes(c, key, value),
@@ -674,7 +665,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
                 }
                 None => c.error(
                     "STIX-VAL-11",
-                    format!("`{key}` must be a dictionary, found a {}", value.kind()),
+                    format!("`{key}` must be a dictionary, found {}", value.kind()),
                 ),
             }
             // The deprecated observed-data container keys its objects by
@@ -687,7 +678,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             if value.as_object().is_none() {
                 c.error(
                     "STIX-VAL-11",
-                    format!("`{key}` must be an object, found a {}", value.kind()),
+                    format!("`{key}` must be an object, found {}", value.kind()),
                 );
             }
         }
@@ -695,7 +686,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
             if value.as_array().is_none() {
                 c.error(
                     "STIX-VAL-11",
-                    format!("`{key}` must be a list, found a {}", value.kind()),
+                    format!("`{key}` must be a list, found {}", value.kind()),
                 );
             }
         }
@@ -710,7 +701,7 @@ pub(crate) fn check_kind(c: &mut Checker<'_>, key: &str, kind: Kind, value: &Jso
 fn describe(value: &JsonView<'_>) -> String {
     match value {
         JsonView::Number(n) => format!("the number {}", n.as_f64()),
-        other => format!("a {}", other.kind()),
+        other => other.kind().to_owned(),
     }
 }
 
@@ -841,7 +832,7 @@ fn expect_ref_string<'v>(
             c.error(
                 "STIX-ID-12",
                 format!(
-                    "`{key}` must be an identifier string `<type>--<UUID>`, found a {}",
+                    "`{key}` must be an identifier string `<type>--<UUID>`, found {}",
                     other.kind()
                 ),
             );
@@ -901,7 +892,7 @@ fn check_hashes(c: &mut Checker<'_>, key: &str, value: &JsonView<'_>) {
         c.error(
             "STIX-VAL-06",
             format!(
-                "`{key}` must be a dictionary of hashes, found a {}",
+                "`{key}` must be a dictionary of hashes, found {}",
                 value.kind()
             ),
         );
@@ -956,7 +947,7 @@ fn check_hashes(c: &mut Checker<'_>, key: &str, value: &JsonView<'_>) {
             None if matches!(h, JsonView::Null) => null_error(c, alg),
             None => c.error(
                 "STIX-VAL-06",
-                format!("{alg} hash must be a string, found a {}", h.kind()),
+                format!("{alg} hash must be a string, found {}", h.kind()),
             ),
         }
         c.pop(m);
@@ -1074,7 +1065,7 @@ fn check_external_references(c: &mut Checker<'_>, value: &JsonView<'_>) {
         c.error(
             "STIX-VAL-11",
             format!(
-                "`external_references` must be a list, found a {}",
+                "`external_references` must be a list, found {}",
                 value.kind()
             ),
         );
@@ -1090,7 +1081,7 @@ fn check_external_references(c: &mut Checker<'_>, value: &JsonView<'_>) {
             c.error(
                 "STIX-ER-01",
                 format!(
-                    "an external reference must be an object, found a {}",
+                    "an external reference must be an object, found {}",
                     er.kind()
                 ),
             );
@@ -1199,7 +1190,7 @@ fn check_kill_chain_phases(c: &mut Checker<'_>, value: &JsonView<'_>) {
                 Some(other) => c.error_at(
                     prop,
                     "STIX-KC-01",
-                    format!("`{prop}` must be a string, found a {}", other.kind()),
+                    format!("`{prop}` must be a string, found {}", other.kind()),
                 ),
                 None => c.error(
                     "STIX-KC-01",
@@ -1215,10 +1206,7 @@ fn check_granular_markings(c: &mut Checker<'_>, obj: &JsonView<'_>, value: &Json
     let Some(items) = value.as_array() else {
         c.error(
             "STIX-VAL-11",
-            format!(
-                "`granular_markings` must be a list, found a {}",
-                value.kind()
-            ),
+            format!("`granular_markings` must be a list, found {}", value.kind()),
         );
         return;
     };
@@ -1277,7 +1265,7 @@ fn check_granular_markings(c: &mut Checker<'_>, obj: &JsonView<'_>, value: &Json
                         },
                         None => c.error(
                             "STIX-MK-06",
-                            format!("a selector must be a string, found a {}", sel.kind()),
+                            format!("a selector must be a string, found {}", sel.kind()),
                         ),
                     }
                     c.pop(m3);
@@ -1289,7 +1277,7 @@ fn check_granular_markings(c: &mut Checker<'_>, obj: &JsonView<'_>, value: &Json
                 c.error(
                     "STIX-MK-05",
                     format!(
-                        "`selectors` must be a list of strings, found a {}",
+                        "`selectors` must be a list of strings, found {}",
                         other.kind()
                     ),
                 );
@@ -1304,10 +1292,7 @@ fn check_extensions(c: &mut Checker<'_>, value: &JsonView<'_>) {
     let Some(members) = value.as_object() else {
         c.error(
             "STIX-EXT-01",
-            format!(
-                "`extensions` must be a dictionary, found a {}",
-                value.kind()
-            ),
+            format!("`extensions` must be a dictionary, found {}", value.kind()),
         );
         return;
     };

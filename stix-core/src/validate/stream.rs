@@ -65,16 +65,23 @@ impl<R: Read> ValidatingReader<R> {
     }
 
     /// Parse and judge the objects on `threads` worker threads (0: one per
-    /// available core) while the calling thread reads ahead. Items still
-    /// come out in document order with the same verdicts; memory stays
-    /// bounded (a few hundred kilobytes of read-ahead per worker, plus the
-    /// largest object). With 1, or on a single core, nothing changes.
+    /// available core; at most [`MAX_THREADS`]) while the calling thread
+    /// reads ahead. Items still come out in document order with the same
+    /// verdicts; memory stays bounded (a few hundred kilobytes of read-ahead
+    /// per worker, plus the largest object). With 1, on a single core, or
+    /// when the system refuses to start threads, everything runs on the
+    /// calling thread as without this call.
     pub fn with_threads(mut self, threads: usize) -> Self {
         let n = match threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
+        }
+        .min(MAX_THREADS);
+        self.pool = if n > 1 {
+            Pool::start(n, self.validator.judge())
+        } else {
+            None
         };
-        self.pool = (n > 1).then(|| Pool::start(n, self.validator.judge()));
         self
     }
 
@@ -246,6 +253,10 @@ fn judge_element(
     Ok((ValidatedItem { item, report }, facts))
 }
 
+/// The most worker threads [`ValidatingReader::with_threads`] starts: more
+/// only cost memory (each thread has its own allocation arenas).
+pub const MAX_THREADS: usize = 64;
+
 /// Elements handed to a worker together: enough to make the hand-over
 /// cheap, few enough to keep the read-ahead small.
 const BATCH_ITEMS: usize = 64;
@@ -284,20 +295,31 @@ struct Pool {
 }
 
 impl Pool {
-    fn start(threads: usize, judge: Judge) -> Pool {
+    /// Start up to `threads` workers; `None` when not even one could be
+    /// started (the caller then works alone).
+    fn start(threads: usize, judge: Judge) -> Option<Pool> {
         let max_in_flight = threads as u64 * 4;
         let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(max_in_flight as usize);
         let (done_tx, done_rx) = mpsc::channel::<BatchDone>();
         let job_rx = Arc::new(Mutex::new(job_rx));
-        let workers = (0..threads)
-            .map(|_| {
-                let jobs = Arc::clone(&job_rx);
-                let done = done_tx.clone();
-                let judge = judge.clone();
-                std::thread::spawn(move || work(&jobs, &done, judge))
-            })
-            .collect();
-        Pool {
+        let mut workers = Vec::with_capacity(threads);
+        for i in 0..threads {
+            let jobs = Arc::clone(&job_rx);
+            let done = done_tx.clone();
+            let judge = judge.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("stix-validate-{i}"))
+                .spawn(move || work(&jobs, &done, judge));
+            match spawned {
+                Ok(handle) => workers.push(handle),
+                // Out of threads or memory: go on with those started.
+                Err(_) => break,
+            }
+        }
+        if workers.is_empty() {
+            return None;
+        }
+        Some(Pool {
             jobs: Some(job_tx),
             results: done_rx,
             workers,
@@ -309,7 +331,7 @@ impl Pool {
             input_done: false,
             input_error: None,
             ended: false,
-        }
+        })
     }
 
     /// Read the next batch from the input and hand it to the workers.
