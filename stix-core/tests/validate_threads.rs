@@ -282,5 +282,4 @@ fn an_absurd_thread_count_is_capped_not_a_crash() {
     let one = run(&text, 1, &ValidationOptions::default());
     let many = run(&text, usize::MAX, &ValidationOptions::default());
     assert_eq!(one.items, many.items);
-    assert!(stix_core::validate::MAX_THREADS >= 2);
 }
