@@ -342,8 +342,28 @@ pub(crate) fn read_object(bytes: &[u8], start: Position) -> Result<ObjectRead, E
         _ => {
             // Not a plain object with a string `type`: parse fully to find
             // out what it is (and get the syntax error, if that is it).
-            let v: Value = serde_json::from_slice(bytes)
-                .map_err(|e| syntax_error(&e, start).unwrap_or_else(|| Error::Io(e.to_string())))?;
+            let v: Value = match serde_json::from_slice(bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    if let Some(fatal) = syntax_error(&e, start) {
+                        return Err(fatal);
+                    }
+                    // Beyond the parser's limits: this element is invalid,
+                    // the document goes on.
+                    let (line, column) = start.relative(e.line(), e.column());
+                    let mut message = e.to_string();
+                    if let Some(i) = message.rfind(" at line ") {
+                        message.truncate(i);
+                    }
+                    return Ok(ObjectRead::Fault(ObjectFault {
+                        pointer: String::new(),
+                        rule: RULE_PARSE,
+                        message,
+                        line,
+                        column,
+                    }));
+                }
+            };
             let message = match &v {
                 Value::Object(m) => match m.get("type") {
                     None => "missing property `type`".to_owned(),

@@ -180,6 +180,23 @@ fn hostile_input_gives_errors_not_panics() {
     assert!(matches!(doc.items[0].object, ItemObject::Raw(_)));
     let d = &doc.items[0].diagnostics[0];
     assert!(d.is_error() && d.message.contains("recursion limit"), "{d}");
+    // The same for a deep element that is not an object at all, beside a
+    // good one, and through the validating reader.
+    let beside = format!("{{\"objects\": [{{\"type\": \"x-a\", \"id\": \"x-a--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061\"}}, {deep}]}}");
+    let doc = parse_bundle(beside.as_bytes()).unwrap();
+    assert_eq!(doc.items.len(), 2);
+    assert!(doc.items[0].typed().is_some());
+    assert!(doc.items[1].diagnostics[0]
+        .message
+        .contains("recursion limit"));
+    for threads in [1, 2] {
+        let items: Vec<_> =
+            stix_core::validate::ValidatingReader::new(beside.as_bytes(), Default::default())
+                .with_threads(threads)
+                .collect::<Result<_, _>>()
+                .unwrap();
+        assert!(items[0].report.valid && !items[1].report.valid);
+    }
     let in_header = format!("{{\"x_deep\": {deep}, \"objects\": []}}");
     assert!(matches!(
         parse_bundle(in_header.as_bytes()),
