@@ -151,10 +151,11 @@ pub unsafe extern "C" fn stix_reader_open_bytes(
 /// Reads the next object. On success `*out` is a new object handle owned by
 /// the caller (free it with `stix_object_free`), or NULL at the end of the
 /// bundle. A document that is a lone object (not a bundle) yields that one
-/// object, read when the end of the input is reached. An element that does not fit the model still comes back (raw,
-/// with diagnostics); only unreadable input fails (`STIX_RESULT_JSON` with
-/// line and column, `STIX_RESULT_IO`, `STIX_RESULT_TOO_LARGE`), after which
-/// the reader is unusable.
+/// object, read when the end of the input is reached. An element that does
+/// not fit the model still comes back (raw, with diagnostics), and so does
+/// a well-formed element nested beyond the parser's limit; only unreadable
+/// input fails (`STIX_RESULT_JSON` with line and column, `STIX_RESULT_IO`,
+/// `STIX_RESULT_TOO_LARGE`), after which the reader is unusable.
 #[no_mangle]
 pub unsafe extern "C" fn stix_reader_next(
     reader: *mut stix_reader,

@@ -634,46 +634,122 @@ static char *nested(const char *prefix, const char *open, const char *middle,
     return s;
 }
 
-/* Absurd nesting is refused with an error, never a stack overflow. */
+/* True when some diagnostic of `doc` has `rule` and a message containing `needle`. */
+static int document_has_diagnostic(const stix_document *doc, const char *rule,
+                                   const char *needle) {
+    size_t n = stix_document_diagnostic_count(doc);
+    for (size_t i = 0; i < n; i++) {
+        stix_diagnostic d;
+        if (stix_document_diagnostic(doc, i, &d) != STIX_RESULT_OK)
+            continue;
+        if (str_is(d.rule, rule) && d.message.data && strstr(d.message.data, needle))
+            return 1;
+    }
+    return 0;
+}
+
+/* Absurd nesting never overflows the stack. Well-formed JSON nested beyond
+ * the parser's limit inside one element of a bundle is that element's
+ * fault: the element is reported invalid and its good neighbour is kept.
+ * Nesting that is also malformed (never closed) is a JSON error. */
 static void deep_nesting_is_refused(void) {
     static const size_t depths[] = {200, 10000, 200000};
+    static const char good[] =
+        "{\"type\": \"x-fine\", \"id\": \"x-fine--0b6a2b62-9d1f-4e5c-8f3a-2f0c1d7e9a11\"}";
     for (size_t k = 0; k < sizeof depths / sizeof depths[0]; k++) {
         size_t len;
+        char suffix[256];
+        snprintf(suffix, sizeof suffix, "}, %s]}", good);
         char *doc_text = nested(
             "{\"type\": \"bundle\", \"id\": \"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\","
             " \"objects\": [{\"type\": \"x-deep\", \"id\": "
             "\"x-deep--28bb3599-77cd-5a82-a950-b5bc3caf07c4\", \"x_v\": ",
-            "[", "1", "]", depths[k], "}]}", &len);
+            "[", "1", "]", depths[k], suffix, &len);
+
+        /* Whole-document parse: both elements are there, the deep one is
+         * invalid with a parse diagnostic that says why. */
         stix_document *doc = NULL;
         stix_error *err = NULL;
-        stix_result rc = stix_document_parse((const uint8_t *)doc_text, len, &doc, &err);
-        CHECK(rc == STIX_RESULT_JSON);
-        CHECK(err && stix_error_line(err) == 1 && stix_error_column(err) > 0);
-        stix_error_free(err);
+        CHECK_RC(stix_document_parse((const uint8_t *)doc_text, len, &doc, &err),
+                 STIX_RESULT_OK);
+        CHECK(err == NULL);
+        REQUIRE(doc != NULL);
+        CHECK(stix_document_object_count(doc) == 2);
+        CHECK(str_is(stix_document_object_id(doc, 1),
+                     "x-fine--0b6a2b62-9d1f-4e5c-8f3a-2f0c1d7e9a11"));
+        CHECK(document_has_diagnostic(doc, "STIX-PARSE-01", "recursion limit"));
         stix_document_free(doc);
 
+        /* Validation: one invalid object, the neighbour valid. */
         stix_report *report = NULL;
-        rc = stix_validate((const uint8_t *)doc_text, len, 0, &report, NULL);
-        CHECK(rc == STIX_RESULT_JSON);
+        CHECK_RC(stix_validate((const uint8_t *)doc_text, len, 0, &report, NULL),
+                 STIX_RESULT_OK);
+        REQUIRE(report != NULL);
+        CHECK(!stix_report_valid(report));
+        CHECK(stix_report_object_count(report) == 2);
+        CHECK(stix_report_invalid_count(report) == 1);
+        CHECK(!stix_report_object_valid(report, 0));
+        CHECK(stix_report_object_valid(report, 1));
         stix_report_free(report);
 
+        /* Streaming: the deep element comes back as an untyped object with
+         * its diagnostic, then the good one, then the end. */
         stix_reader *reader = NULL;
         CHECK_RC(stix_reader_open_bytes((const uint8_t *)doc_text, len, 0, &reader, NULL),
                  STIX_RESULT_OK);
         stix_object *o = NULL;
+        CHECK_RC(stix_reader_next(reader, &o, NULL), STIX_RESULT_OK);
+        CHECK(o != NULL && !stix_object_is_typed(o));
+        CHECK(o != NULL && stix_object_diagnostic_count(o) > 0);
+        stix_object_free(o);
+        o = NULL;
+        CHECK_RC(stix_reader_next(reader, &o, NULL), STIX_RESULT_OK);
+        CHECK(o != NULL &&
+              str_is(stix_object_id(o), "x-fine--0b6a2b62-9d1f-4e5c-8f3a-2f0c1d7e9a11"));
+        stix_object_free(o);
+        o = NULL;
+        CHECK_RC(stix_reader_next(reader, &o, NULL), STIX_RESULT_OK);
+        CHECK(o == NULL);
+        stix_reader_free(reader);
+        free(doc_text);
+
+        /* The same nesting never closed: a JSON error with a position, and
+         * a reader that refuses to go on after it. */
+        doc_text = nested(
+            "{\"type\": \"bundle\", \"id\": \"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\","
+            " \"objects\": [{\"type\": \"x-deep\", \"id\": "
+            "\"x-deep--28bb3599-77cd-5a82-a950-b5bc3caf07c4\", \"x_v\": ",
+            "[", "1", "", depths[k], "", &len);
+        doc = NULL;
+        err = NULL;
+        CHECK_RC(stix_document_parse((const uint8_t *)doc_text, len, &doc, &err),
+                 STIX_RESULT_JSON);
+        CHECK(doc == NULL);
+        CHECK(err && stix_error_line(err) == 1 && stix_error_column(err) > 0);
+        stix_error_free(err);
+        report = NULL;
+        CHECK_RC(stix_validate((const uint8_t *)doc_text, len, 0, &report, NULL),
+                 STIX_RESULT_JSON);
+        CHECK(report == NULL);
+        reader = NULL;
+        CHECK_RC(stix_reader_open_bytes((const uint8_t *)doc_text, len, 0, &reader, NULL),
+                 STIX_RESULT_OK);
+        o = NULL;
         CHECK_RC(stix_reader_next(reader, &o, NULL), STIX_RESULT_JSON);
         CHECK(o == NULL);
-        /* After a fatal error the reader refuses to go on. */
         CHECK_RC(stix_reader_next(reader, &o, NULL), STIX_RESULT_UNUSABLE);
         stix_reader_free(reader);
         free(doc_text);
 
-        /* The same at the top level of a lone object. */
+        /* A lone object nested too deep fails cleanly (no crash, no handle). */
         char *obj_text = nested("", "{\"a\":", "1", "}", depths[k], "", &len);
         stix_object *obj = NULL;
-        rc = stix_object_parse((const uint8_t *)obj_text, len, &obj, NULL);
-        CHECK(rc == STIX_RESULT_JSON);
-        stix_object_free(obj);
+        err = NULL;
+        stix_result rc = stix_object_parse((const uint8_t *)obj_text, len, &obj, &err);
+        CHECK(rc != STIX_RESULT_OK && rc != STIX_RESULT_PANIC);
+        CHECK(obj == NULL);
+        CHECK(err != NULL && stix_error_code(err) == rc);
+        stix_error_free(err);
         free(obj_text);
 
         char *pattern = nested("", "(", "[a:b = 1]", ")", depths[k], "", &len);
