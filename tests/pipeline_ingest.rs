@@ -522,3 +522,59 @@ fn a_truncated_feed_keeps_what_came_before_and_says_so() {
     );
     assert!(render_text(&r).contains("NOT READ (or not to the end)"));
 }
+
+/// A file holding one object (not a bundle) lands when valid; when a
+/// property is named twice (a TLP:RED marking hidden behind a later
+/// TLP:GREEN one) it is an invalid object with its reason, never dropped
+/// in silence and never stored at the lower level.
+#[test]
+fn a_lone_object_lands_or_is_reported_invalid() {
+    let dir = scratch("lone-object");
+    let indicator = |refs: &str| {
+        format!(
+            r#"{{"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z", "pattern": "[domain-name:value = 'lone.example']", "pattern_type": "stix", "valid_from": "2016-01-01T00:00:00Z", {refs}}}"#
+        )
+    };
+    let red =
+        r#""object_marking_refs": ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]"#;
+    let green =
+        r#""object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]"#;
+
+    let good = dir.join("good.json");
+    std::fs::write(&good, indicator(green)).unwrap();
+    let r = run(&options(&dir.join("a"), &[good], NOW));
+    assert_eq!((r.input.objects, r.input.invalid.len()), (1, 0));
+    assert_eq!(r.stored.new, 1);
+    let domains = std::fs::read_to_string(dir.join("a/out/blocklist/domains.txt")).unwrap();
+    assert!(domains.lines().any(|l| l == "lone.example"), "{domains}");
+
+    let twice = dir.join("twice.json");
+    std::fs::write(&twice, indicator(&format!("{red}, {green}"))).unwrap();
+    let r = run(&options(&dir.join("b"), &[twice], NOW));
+    assert_eq!(r.input.objects, 1);
+    assert_eq!(r.input.invalid.len(), 1, "{:?}", r.input.invalid);
+    assert!(
+        r.input.invalid[0].reason.contains("more than once"),
+        "{:?}",
+        r.input.invalid[0]
+    );
+    assert_eq!(r.stored.new, 0);
+    let out = dir.join("b/out");
+    for entry in walk(&out) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        assert!(!text.contains("lone.example"), "{}", entry.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}

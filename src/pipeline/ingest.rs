@@ -325,8 +325,25 @@ fn read_file(
         // A file holding one object rather than a bundle.
         count += 1;
         let text = std::fs::read(path).map_err(|e| input_err(e.to_string()))?;
-        let typed = stix_core::parse_object(&text).ok();
-        summary.observe(&label, lone, typed.as_ref());
+        let mut lone = lone.clone();
+        let typed = match stix_core::parse_object(&text) {
+            Ok(obj) => Some(obj),
+            Err(e) => {
+                // Never drop an object silently: whatever the model cannot
+                // read is an invalid object with the reason.
+                if lone.valid {
+                    lone.diagnostics.push(stix_core::Diagnostic::error(
+                        lone.id.as_deref(),
+                        "",
+                        stix_core::parse::RULE_PARSE,
+                        e.to_string(),
+                    ));
+                    lone.valid = false;
+                }
+                None
+            }
+        };
+        summary.observe(&label, &lone, typed.as_ref());
         if let (true, Some(obj)) = (lone.valid, typed) {
             let raw = obj.to_value().to_string();
             ing.accept(&obj, raw)?;

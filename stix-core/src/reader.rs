@@ -72,6 +72,9 @@ pub struct BundleReader<R> {
     header: BundleHeader,
     scratch: Vec<u8>,
     max: usize,
+    /// Top-level property names met so far, to catch a repeated one (which
+    /// JSON parsers resolve silently, last one wins, hiding e.g. a marking).
+    top_keys: Vec<String>,
 }
 
 impl<R: Read> BundleReader<R> {
@@ -88,6 +91,7 @@ impl<R: Read> BundleReader<R> {
             line_start: 0,
             state: State::Start,
             header: BundleHeader::default(),
+            top_keys: Vec::new(),
             scratch: Vec::new(),
             max: DEFAULT_MAX_OBJECT_SIZE,
         }
@@ -400,6 +404,19 @@ impl<R: Read> BundleReader<R> {
                         Value::String(s) => s,
                         _ => return Err(self.json_err("expected a property name")),
                     };
+                    if self.top_keys.contains(&key) {
+                        let mut d = crate::Diagnostic::error(
+                            None,
+                            format!("/{}", crate::diagnostic::pointer_escape(&key)),
+                            "STIX-VAL-02",
+                            format!("property `{key}` appears more than once"),
+                        );
+                        d.line = Some(kstart.line);
+                        d.column = Some(kstart.column);
+                        self.header.diagnostics.push(d);
+                    } else {
+                        self.top_keys.push(key.clone());
+                    }
                     self.expect(b':')?;
                     self.skip_ws()?;
                     if key == "objects" && self.peek()? == Some(b'[') {

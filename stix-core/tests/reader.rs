@@ -299,3 +299,60 @@ fn wrong_json_types_are_located_diagnostics() {
     let input: Value = serde_json::from_str(text).unwrap();
     assert_eq!(doc.to_value(), input);
 }
+
+/// A property named twice at the top level of the document is an error
+/// wherever the document is read: JSON parsers keep the last value
+/// silently, which would hide the first (say, a TLP:RED marking).
+#[test]
+fn repeated_top_level_property_is_an_error() {
+    let red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+    let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+    let lone = format!(
+        r#"{{"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z", "pattern": "[domain-name:value = 'dup.example']", "pattern_type": "stix", "valid_from": "2016-01-01T00:00:00Z", "object_marking_refs": ["{red}"], "object_marking_refs": ["{green}"]}}"#
+    );
+    let in_memory = stix_core::validate::validate_str(&lone, &Default::default());
+    assert!(!in_memory.objects[0].valid);
+    for threads in [1, 2] {
+        let mut reader =
+            stix_core::validate::ValidatingReader::new(lone.as_bytes(), Default::default())
+                .with_threads(threads);
+        assert_eq!(reader.by_ref().count(), 0);
+        let report = reader.finish().lone_object.expect("a lone object");
+        assert!(!report.valid, "{threads} thread(s): {report:?}");
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "STIX-VAL-02")
+            .expect("the repeated name is reported");
+        assert_eq!(d.path, "/object_marking_refs");
+        assert_eq!(d.object_id, report.id);
+        assert_eq!(
+            (d.line, d.column),
+            (
+                Some(1),
+                Some(lone.rfind("\"object_marking_refs\"").unwrap() as u64 + 1)
+            )
+        );
+    }
+
+    // At bundle level: reported on the bundle, the objects still read.
+    let bundle = r#"{"type": "bundle", "id": "bundle--6d1f3b52-2c4a-4f9e-8e21-0a6b4d2f8c01", "id": "bundle--6d1f3b52-2c4a-4f9e-8e21-0a6b4d2f8c02", "objects": [{"type": "x-a", "id": "x-a--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"}]}"#;
+    let mut reader =
+        stix_core::validate::ValidatingReader::new(bundle.as_bytes(), Default::default());
+    assert_eq!(reader.by_ref().count(), 1);
+    let done = reader.finish();
+    assert!(done
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "STIX-VAL-02" && d.path == "/id" && d.is_error()));
+    // A name that only repeats inside different objects is fine.
+    let fine = r#"{"type": "bundle", "id": "bundle--6d1f3b52-2c4a-4f9e-8e21-0a6b4d2f8c01", "objects": [{"type": "x-a", "id": "x-a--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"}]}"#;
+    let mut reader =
+        stix_core::validate::ValidatingReader::new(fine.as_bytes(), Default::default());
+    assert_eq!(reader.by_ref().count(), 1);
+    assert!(reader
+        .finish()
+        .diagnostics
+        .iter()
+        .all(|d| d.rule != "STIX-VAL-02"));
+}

@@ -104,7 +104,16 @@ impl<R: Read> ValidatingReader<R> {
         if let Ok(view) = JsonView::parse(&text) {
             if lone {
                 self.validator.in_bundle = false;
-                lone_report = Some(self.validator.check_object(0, &view));
+                let mut report = self.validator.check_object(0, &view);
+                // What only the reader saw (a repeated property name) is
+                // lost from the reassembled object, so add it here.
+                for d in &header.diagnostics {
+                    let mut d = d.clone();
+                    d.object_id = report.id.clone();
+                    report.diagnostics.push(d);
+                }
+                report.valid = super::report_valid(&report.diagnostics, &self.validator.options);
+                lone_report = Some(report);
             } else {
                 diagnostics = self.validator.check_bundle(&view);
                 diagnostics.extend(
