@@ -578,3 +578,101 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// Markings that cannot be read fail closed, end to end: an invalid
+/// feed-defined TLP:RED definition (not stored, so unresolved), a `TLP`
+/// definition type in capitals, a reference nobody defines; and the text of
+/// a statement marking that is itself RED never travels with the GREEN
+/// objects that cite it.
+#[test]
+fn unreadable_markings_keep_content_in_restricted() {
+    let dir = scratch("unreadable-markings");
+    const T: &str = "2024-06-01T00:00:00.000Z";
+    const GREEN: &str = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+    const RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+    let md = |n: u32, extra: serde_json::Value| {
+        let mut v = serde_json::json!({"type": "marking-definition", "spec_version": "2.1",
+            "id": format!("marking-definition--00000000-0000-4000-8000-{n:012}"), "created": T});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v
+    };
+    let ind = |n: u32, domain: &str, refs: Vec<String>| {
+        serde_json::json!({"type": "indicator", "spec_version": "2.1",
+            "id": format!("indicator--00000000-0000-4000-8000-{n:012}"), "created": T, "modified": T,
+            "pattern": format!("[domain-name:value = '{domain}']"), "pattern_type": "stix",
+            "valid_from": T, "object_marking_refs": refs})
+    };
+    // Invalid: a TLP definition must use an official id (STIX-MK-04).
+    let invalid_tlp = md(
+        1,
+        serde_json::json!({"definition_type": "tlp", "definition": {"tlp": "red"}}),
+    );
+    let upper_tlp = md(
+        2,
+        serde_json::json!({"definition_type": "TLP", "definition": {"tlp": "RED"}}),
+    );
+    let red_statement = md(
+        3,
+        serde_json::json!({"definition_type": "statement",
+        "definition": {"statement": "SECRET-STATEMENT-TEXT"}, "object_marking_refs": [RED]}),
+    );
+    let id = |v: &serde_json::Value| v["id"].as_str().unwrap().to_owned();
+    let undefined = "marking-definition--00000000-0000-4000-8000-000000000009".to_owned();
+    let objects = vec![
+        invalid_tlp.clone(),
+        upper_tlp.clone(),
+        red_statement.clone(),
+        ind(
+            11,
+            "invalid-def.example",
+            vec![GREEN.into(), id(&invalid_tlp)],
+        ),
+        ind(12, "upper-def.example", vec![id(&upper_tlp)]),
+        ind(13, "undefined-ref.example", vec![GREEN.into(), undefined]),
+        ind(
+            14,
+            "cites-red-statement.example",
+            vec![GREEN.into(), id(&red_statement)],
+        ),
+    ];
+    let file = dir.join("feed.json");
+    let bundle = serde_json::json!({"type": "bundle",
+        "id": "bundle--00000000-0000-4000-8000-000000000001", "objects": objects});
+    std::fs::write(&file, bundle.to_string()).unwrap();
+    let r = run(&options(&dir, &[file], NOW));
+    assert_eq!(r.input.invalid.len(), 1, "{:?}", r.input.invalid);
+
+    let out = dir.join("out");
+    let restricted = out.join("restricted");
+    let mut shared_text = String::new();
+    let mut restricted_text = String::new();
+    for f in walk(&out) {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        if f.starts_with(&restricted) {
+            restricted_text.push_str(&text);
+        } else {
+            shared_text.push_str(&text);
+        }
+    }
+    for secret in [
+        "invalid-def.example",
+        "upper-def.example",
+        "undefined-ref.example",
+        "SECRET-STATEMENT-TEXT",
+    ] {
+        assert!(!shared_text.contains(secret), "{secret} left restricted/");
+        assert!(
+            restricted_text.contains(secret),
+            "{secret} missing from restricted/"
+        );
+    }
+    // The GREEN indicator citing the RED statement is still shared.
+    let domains = std::fs::read_to_string(out.join("blocklist/domains.txt")).unwrap();
+    assert!(
+        domains.lines().any(|l| l == "cites-red-statement.example"),
+        "{domains}"
+    );
+    assert_eq!(r.unresolved_tlp, TlpLevel::Red);
+}

@@ -14,7 +14,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use stix_core::marking::MarkingResolver;
+use stix_core::marking::{MarkingResolver, MarkingSettings};
 use stix_core::normalize::{self, indicator_entries, OutputFormat, Rendered, SkippedIndicator};
 use stix_core::route::{RoutingReport, Withheld};
 use stix_core::tlp::TlpLevel;
@@ -201,6 +201,9 @@ pub struct IngestReport {
     pub stored: StoreCounts,
     /// What unmarked objects counted as.
     pub unmarked_tlp: TlpLevel,
+    /// What objects referring to an unknown marking definition counted as
+    /// at least.
+    pub unresolved_tlp: TlpLevel,
     /// Current objects by type and effective TLP level.
     pub current_by_tlp: BTreeMap<String, BTreeMap<TlpLevel, usize>>,
     /// Per destination.
@@ -464,7 +467,14 @@ pub fn ingest(
     let mut ing = Ingester {
         store: &store,
         run,
-        resolver: MarkingResolver::new(router.marking_settings()),
+        // The stored TLP column is written in document order, before a
+        // marking definition further down the feed is known, so it does
+        // not guess at unresolved references; routing resolves them
+        // against the whole store (and fails closed).
+        resolver: MarkingResolver::new(MarkingSettings {
+            unresolved: router.marking_settings().unmarked,
+            ..router.marking_settings()
+        }),
         pending: Vec::new(),
         counts: StoreCounts::default(),
     };
@@ -563,6 +573,7 @@ pub fn ingest(
         input,
         stored,
         unmarked_tlp: routing.unmarked_tlp,
+        unresolved_tlp: routing.resolver.settings().unresolved,
         current_by_tlp,
         destinations,
         withheld: routing.withheld.clone(),

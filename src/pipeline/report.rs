@@ -87,8 +87,8 @@ pub fn render_text(r: &IngestReport) -> String {
     }
     let _ = writeln!(
         s,
-        "unmarked objects count as {} (setting `unmarked_tlp` of {})",
-        r.unmarked_tlp, r.config
+        "unmarked objects count as {} (setting `unmarked_tlp` of {}); objects referring to an unknown marking definition as at least {} (`unresolved_tlp`)",
+        r.unmarked_tlp, r.config, r.unresolved_tlp
     );
     let total_ind = i.indicators_flat + i.indicators_complex + i.indicators_other_type;
     if total_ind > 0 {

@@ -11,6 +11,10 @@
 //! An object without any TLP marking counts at
 //! [`MarkingSettings::unmarked`], AMBER unless configured otherwise, so that
 //! unmarked content is never shared more widely than marked content would be.
+//! A reference that cannot be resolved (a marking definition neither
+//! official nor in the feed) fails closed: the object counts at least at
+//! [`MarkingSettings::unresolved`], RED unless configured otherwise, since
+//! nothing says the marking allowed more.
 
 use std::collections::HashMap;
 
@@ -24,12 +28,22 @@ use crate::tlp::{self, TlpLevel, TlpVersion, TLP2_EXTENSION_ID};
 pub struct MarkingSettings {
     /// The level an object without any TLP marking counts at.
     pub unmarked: TlpLevel,
+    /// The least level of an object (or of the properties a granular
+    /// marking selects) that refers to a marking definition that cannot be
+    /// resolved.
+    #[serde(default = "unresolved_default")]
+    pub unresolved: TlpLevel,
+}
+
+fn unresolved_default() -> TlpLevel {
+    TlpLevel::Red
 }
 
 impl Default for MarkingSettings {
     fn default() -> Self {
         MarkingSettings {
             unmarked: TlpLevel::Amber,
+            unresolved: unresolved_default(),
         }
     }
 }
@@ -112,6 +126,9 @@ pub enum TlpSource {
     /// No official object-level TLP marking: the unmarked default applies
     /// (raised by any granular or feed-defined TLP marking).
     Unmarked,
+    /// No official object-level TLP marking, and a marking reference that
+    /// cannot be resolved: the unresolved level applies.
+    Unresolved,
 }
 
 /// A granular TLP marking and the properties it covers.
@@ -270,6 +287,7 @@ impl MarkingResolver {
         let mut markings: Vec<ResolvedMarking> = Vec::new();
         let mut object_tlp: Option<(TlpLevel, TlpVersion)> = None;
         let mut feed_level: Option<TlpLevel> = None;
+        let mut unresolved = false;
         for r in object.object_marking_refs() {
             let m = self.resolve(r.as_str());
             match &m {
@@ -281,6 +299,11 @@ impl MarkingResolver {
                 ResolvedMarking::FeedTlp { level, .. } => {
                     feed_level = Some(feed_level.map_or(*level, |l| l.max(*level)));
                 }
+                ResolvedMarking::Unknown { .. } => {
+                    unresolved = true;
+                    let level = self.settings.unresolved;
+                    feed_level = Some(feed_level.map_or(level, |l| l.max(level)));
+                }
                 _ => {}
             }
             if !markings.contains(&m) {
@@ -291,7 +314,11 @@ impl MarkingResolver {
         for g in object.granular_markings() {
             let Some(r) = &g.marking_ref else { continue };
             let m = self.resolve(r.as_str());
-            if let Some(level) = m.tlp_level() {
+            let level = match &m {
+                ResolvedMarking::Unknown { .. } => Some(self.settings.unresolved),
+                other => other.tlp_level(),
+            };
+            if let Some(level) = level {
                 granular.push(GranularTlp {
                     marking_ref: r.as_str().to_owned(),
                     level,
@@ -318,10 +345,10 @@ impl MarkingResolver {
         let tlp = granular.iter().map(|g| g.level).fold(base, TlpLevel::max);
         ObjectMarkings {
             tlp,
-            source: if object_tlp.is_some() {
-                TlpSource::Marked
-            } else {
-                TlpSource::Unmarked
+            source: match (object_tlp, unresolved) {
+                (Some(_), _) => TlpSource::Marked,
+                (None, true) => TlpSource::Unresolved,
+                (None, false) => TlpSource::Unmarked,
             },
             object_tlp: object_tlp.map(|(l, _)| l),
             tlp_version: object_tlp.map(|(_, v)| v),
@@ -347,7 +374,11 @@ fn tlp_from_word(word: &str) -> Option<TlpLevel> {
 fn classify_definition(def: &MarkingDefinition) -> ResolvedMarking {
     let id = def.common.id.as_str().to_owned();
     let definition = def.definition.as_ref();
-    if def.definition_type.as_deref() == Some("statement") {
+    // Definition types are compared without case: a feed that writes
+    // `TLP` means TLP, and reading it as a custom marking would share it
+    // more widely than it says.
+    let definition_type = def.definition_type.as_deref().unwrap_or("");
+    if definition_type.eq_ignore_ascii_case("statement") {
         if let Some(text) = definition
             .and_then(|d| d.get("statement"))
             .and_then(|v| v.as_str())
@@ -358,14 +389,14 @@ fn classify_definition(def: &MarkingDefinition) -> ResolvedMarking {
             };
         }
     }
-    if def.definition_type.as_deref() == Some("tlp") {
-        if let Some(level) = definition
-            .and_then(|d| d.get("tlp"))
-            .and_then(|v| v.as_str())
-            .and_then(tlp_from_word)
-        {
-            return ResolvedMarking::FeedTlp { id, level };
-        }
+    // A `tlp` level in the definition counts whatever the definition type
+    // says: it can only make the objects marked with it more restrictive.
+    if let Some(level) = definition
+        .and_then(|d| d.get("tlp"))
+        .and_then(|v| v.as_str())
+        .and_then(tlp_from_word)
+    {
+        return ResolvedMarking::FeedTlp { id, level };
     }
     if let Some(level) = def
         .common

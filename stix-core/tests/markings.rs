@@ -1,5 +1,6 @@
 //! Marking resolution: TLP 1.0 / 2.0, granular markings, feed-defined
-//! markings resolved by id (never by name), the unmarked default.
+//! markings resolved by id (never by name), the unmarked default, and
+//! unreadable markings failing closed.
 
 use serde_json::json;
 use stix_core::marking::{MarkingResolver, MarkingSettings, ResolvedMarking, TlpSource};
@@ -9,6 +10,7 @@ use stix_core::StixObject;
 const TLP1_GREEN: &str = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
 const TLP1_RED: &str = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
 const TLP2_CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+const TLP2_GREEN: &str = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
 const TLP2_AMBER_STRICT: &str = "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
 const TLP2_RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
 
@@ -54,7 +56,10 @@ fn unmarked_objects_count_at_the_setting() {
     assert_eq!((m.tlp, m.source), (TlpLevel::Amber, TlpSource::Unmarked));
     assert_eq!(m.unmarked_default, TlpLevel::Amber);
     for level in [TlpLevel::Clear, TlpLevel::Red] {
-        let r = MarkingResolver::new(MarkingSettings { unmarked: level });
+        let r = MarkingResolver::new(MarkingSettings {
+            unmarked: level,
+            ..MarkingSettings::default()
+        });
         assert_eq!(r.markings_of(&o).tlp, level);
     }
 }
@@ -145,15 +150,24 @@ fn feed_definitions_resolve_by_id_not_by_name() {
     ]}));
     let m = r.markings_of(&o);
     assert_eq!(
-        m.tlp,
-        TlpLevel::Clear,
-        "the statement's TLP-like name is ignored"
+        (m.tlp, m.source),
+        (TlpLevel::Red, TlpSource::Marked),
+        "the reference nobody defines fails closed"
     );
+    assert_eq!(m.object_tlp, Some(TlpLevel::Clear));
     assert_eq!(m.statements(), ["Copyright 2020 MITRE"]);
     let others = m.other_markings();
     assert_eq!(others.len(), 2);
     assert!(matches!(others[0], ResolvedMarking::Custom { name: Some(n), .. } if n == "PAP:RED"));
     assert!(matches!(others[1], ResolvedMarking::Unknown { .. }));
+    // Without it, the statement's TLP-like name and the custom marking
+    // change nothing.
+    let o = indicator(json!({"object_marking_refs": [
+        TLP2_CLEAR,
+        "marking-definition--3cd55916-d34b-4747-a8e0-dedec14b711b",
+        "marking-definition--22222222-2222-4222-8222-222222222222"
+    ]}));
+    assert_eq!(r.markings_of(&o).tlp, TlpLevel::Clear);
 
     let o = indicator(json!({"object_marking_refs": [
         TLP2_CLEAR, "marking-definition--11111111-1111-4111-8111-111111111111"
@@ -194,6 +208,7 @@ fn official_tlp_definitions_are_public() {
     .unwrap();
     let r = MarkingResolver::new(MarkingSettings {
         unmarked: TlpLevel::Red,
+        ..MarkingSettings::default()
     });
     assert_eq!(r.markings_of(&def).tlp, TlpLevel::Clear);
     // Any other marking definition counts as unmarked content.
@@ -205,4 +220,52 @@ fn official_tlp_definitions_are_public() {
     }))
     .unwrap();
     assert_eq!(r.markings_of(&other).tlp, TlpLevel::Red);
+}
+
+/// A marking that is present but cannot be read never counts as no marking:
+/// a reference to a definition nobody supplies raises the object (or the
+/// properties a granular marking selects) to the `unresolved` level, and a
+/// feed definition that states a TLP level counts whatever the case or the
+/// definition type it is written with.
+#[test]
+fn unreadable_markings_fail_closed() {
+    let unknown = "marking-definition--44444444-4444-4444-8444-444444444444";
+    let r = resolver();
+    let o = indicator(json!({"object_marking_refs": [unknown]}));
+    let m = r.markings_of(&o);
+    assert_eq!((m.tlp, m.source), (TlpLevel::Red, TlpSource::Unresolved));
+    let o = indicator(json!({"object_marking_refs": [TLP2_GREEN],
+        "granular_markings": [{"marking_ref": unknown, "selectors": ["pattern"]}]}));
+    let m = r.markings_of(&o);
+    assert_eq!(m.base_level(), TlpLevel::Green);
+    assert_eq!(m.level_of("pattern"), TlpLevel::Red);
+    assert_eq!(m.level_of("name"), TlpLevel::Green);
+    // The level is a setting.
+    let lenient = MarkingResolver::new(MarkingSettings {
+        unresolved: TlpLevel::Amber,
+        ..MarkingSettings::default()
+    });
+    let o = indicator(json!({"object_marking_refs": [TLP2_GREEN, unknown]}));
+    assert_eq!(lenient.markings_of(&o).tlp, TlpLevel::Amber);
+
+    let mut r = resolver();
+    let upper = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1",
+        "id": "marking-definition--55555555-5555-4555-8555-555555555555",
+        "created": "2020-12-22T00:00:00.000Z", "definition_type": "TLP",
+        "definition": {"tlp": "RED"}
+    }))
+    .unwrap();
+    let odd_type = StixObject::from_value(json!({
+        "type": "marking-definition", "spec_version": "2.1",
+        "id": "marking-definition--66666666-6666-4666-8666-666666666666",
+        "created": "2020-12-22T00:00:00.000Z", "definition_type": "x-handling",
+        "definition": {"tlp": "amber"}
+    }))
+    .unwrap();
+    r.add_objects([&upper, &odd_type]);
+    for (def, level) in [(&upper, TlpLevel::Red), (&odd_type, TlpLevel::Amber)] {
+        let o = indicator(json!({"object_marking_refs": [TLP2_CLEAR, def.id().as_str()]}));
+        assert_eq!(r.markings_of(&o).tlp, level, "{}", def.id().as_str());
+    }
 }

@@ -96,6 +96,7 @@ fn markings_of_the_sample_resolve_by_id() {
     assert_eq!((m.tlp, m.source), (TlpLevel::Amber, TlpSource::Unmarked));
     let red = MarkingResolver::new(MarkingSettings {
         unmarked: TlpLevel::Red,
+        ..MarkingSettings::default()
     });
     assert_eq!(red.markings_of(unmarked).tlp, TlpLevel::Red);
 }

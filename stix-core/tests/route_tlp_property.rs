@@ -3,7 +3,8 @@
 //!
 //! Bundles are generated with a mix of TLP 1.0 and TLP 2.0 object markings,
 //! granular markings (on `pattern`, `name`, `description`), feed-defined
-//! TLP and statement markings, and no markings at all; rules and
+//! TLP and statement markings (one of them itself marked RED), references
+//! to marking definitions nobody defines, and no markings at all; rules and
 //! destinations are random. Every object carries unique tokens (its id, its
 //! name, its pattern's value) and the test looks for them in the bytes of
 //! every rendered file. The expected level of each object is computed here,
@@ -44,6 +45,11 @@ fn official_id(level: TlpLevel, v2: bool) -> Option<&'static str> {
 
 const FEED_STATEMENT: &str = "marking-definition--00000000-0000-4000-8000-100000000001";
 const FEED_TLP: &str = "marking-definition--00000000-0000-4000-8000-100000000002";
+/// A statement marking that is itself marked TLP:RED: its text is RED.
+const FEED_RED_STATEMENT: &str = "marking-definition--00000000-0000-4000-8000-100000000003";
+const RED_STATEMENT_TEXT: &str = "red-statement-s3cr3t";
+/// Referred to, defined nowhere: counts as RED (the default).
+const UNDEFINED_MARKING: &str = "marking-definition--00000000-0000-4000-8000-100000000004";
 
 #[derive(Debug, Clone)]
 enum Kind {
@@ -68,6 +74,8 @@ struct Marks {
     object: Vec<(usize, bool)>,
     statement: bool,
     feed_tlp: bool,
+    red_statement: bool,
+    undefined: bool,
     /// Granular markings: (level index, TLP 2.0?, property).
     granular: Vec<(usize, bool, &'static str)>,
 }
@@ -83,6 +91,8 @@ fn marks() -> impl Strategy<Value = Marks> {
         prop::collection::vec((0usize..5, any::<bool>()), 0..3),
         any::<bool>(),
         prop::bool::weighted(0.15),
+        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.1),
         prop::collection::vec(
             (
                 0usize..5,
@@ -92,12 +102,16 @@ fn marks() -> impl Strategy<Value = Marks> {
             0..2,
         ),
     )
-        .prop_map(|(object, statement, feed_tlp, granular)| Marks {
-            object,
-            statement,
-            feed_tlp,
-            granular,
-        })
+        .prop_map(
+            |(object, statement, feed_tlp, red_statement, undefined, granular)| Marks {
+                object,
+                statement,
+                feed_tlp,
+                red_statement,
+                undefined,
+                granular,
+            },
+        )
 }
 
 fn kind() -> impl Strategy<Value = Kind> {
@@ -158,6 +172,13 @@ fn build(specs: &[Spec], unmarked: TlpLevel) -> Built {
             "type": "marking-definition", "spec_version": "2.1", "id": FEED_TLP,
             "created": "2024-01-01T00:00:00.000Z", "name": "TLP:GREEN",
             "definition_type": "tlp", "definition": {"tlp": "red"}
+        }))
+        .unwrap(),
+        StixObject::from_value(json!({
+            "type": "marking-definition", "spec_version": "2.1", "id": FEED_RED_STATEMENT,
+            "created": "2024-01-01T00:00:00.000Z", "definition_type": "statement",
+            "definition": {"statement": RED_STATEMENT_TEXT},
+            "object_marking_refs": [official_id(TlpLevel::Red, true).unwrap()]
         }))
         .unwrap(),
     ];
@@ -256,6 +277,13 @@ fn build(specs: &[Spec], unmarked: TlpLevel) -> Built {
         if s.marks.feed_tlp {
             refs.push(FEED_TLP);
             expected = expected.max(FEED_TLP_LEVEL);
+        }
+        if s.marks.red_statement {
+            refs.push(FEED_RED_STATEMENT);
+        }
+        if s.marks.undefined {
+            refs.push(UNDEFINED_MARKING);
+            expected = expected.max(TlpLevel::Red);
         }
         if !refs.is_empty() {
             v["object_marking_refs"] = json!(refs);
@@ -356,7 +384,7 @@ proptest! {
     ) {
         let built = build(&specs, unmarked);
         let config = RouterConfig {
-            settings: RouterSettings { unmarked_tlp: unmarked },
+            settings: RouterSettings { unmarked_tlp: unmarked, ..RouterSettings::default() },
             destinations: destinations.clone(),
             rules: rules.clone(),
         };
@@ -391,6 +419,10 @@ proptest! {
                 bytes.push(b'\n');
             }
             let text = String::from_utf8(bytes).unwrap();
+            if dest.max_tlp < TlpLevel::Red {
+                prop_assert!(!text.contains(RED_STATEMENT_TEXT),
+                    "the text of a RED statement marking leaked into {}", name);
+            }
             for i in 0..built.ids.len() {
                 if built.expected[i] > dest.max_tlp {
                     for t in &built.tokens[i] {

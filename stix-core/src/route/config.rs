@@ -33,16 +33,26 @@ pub struct RouterSettings {
     /// default).
     #[serde(default = "default_unmarked")]
     pub unmarked_tlp: TlpLevel,
+    /// The least level of an object that refers to a marking definition
+    /// that is neither official nor known from the feed (`red` by default:
+    /// an unreadable marking fails closed).
+    #[serde(default = "default_unresolved")]
+    pub unresolved_tlp: TlpLevel,
 }
 
 fn default_unmarked() -> TlpLevel {
     TlpLevel::Amber
 }
 
+fn default_unresolved() -> TlpLevel {
+    TlpLevel::Red
+}
+
 impl Default for RouterSettings {
     fn default() -> Self {
         RouterSettings {
             unmarked_tlp: default_unmarked(),
+            unresolved_tlp: default_unresolved(),
         }
     }
 }

@@ -46,7 +46,9 @@ use serde::{Deserialize, Serialize};
 pub use config::{DestinationConfig, RouterConfig, RouterSettings, Rule, DEFAULT_ROUTES_TOML};
 
 use crate::error::Error;
-use crate::marking::{MarkingResolver, MarkingSettings, ObjectMarkings};
+use crate::marking::{
+    MarkingResolver, MarkingSettings, ObjectMarkings, ResolvedMarking, TlpSource,
+};
 use crate::normalize::OutputFormat;
 use crate::object::StixObject;
 use crate::tlp::TlpLevel;
@@ -202,6 +204,7 @@ impl Router {
     pub fn marking_settings(&self) -> MarkingSettings {
         MarkingSettings {
             unmarked: self.config.settings.unmarked_tlp,
+            unresolved: self.config.settings.unresolved_tlp,
         }
     }
 
@@ -298,7 +301,9 @@ impl Router {
                                 "{} is above the destination's ceiling {}{}",
                                 route.markings.tlp,
                                 dest.max_tlp,
-                                if route.markings.object_tlp.is_none()
+                                if route.markings.source == TlpSource::Unresolved {
+                                    " (it refers to a marking definition that is not known)"
+                                } else if route.markings.object_tlp.is_none()
                                     && route.markings.granular.is_empty()
                                 {
                                     " (unmarked objects count as the configured default)"
@@ -449,15 +454,34 @@ impl RoutingReport {
             .filter(|r| r.destinations.iter().any(|d| d == destination))
             .map(|r| (r.id.as_str(), r.version.as_ref()))
             .collect();
+        // A statement marking definition may itself be marked above the
+        // ceiling: its text then stays out, whoever refers to it.
+        let hidden_statements: std::collections::HashSet<&str> = objects
+            .iter()
+            .filter(|o| matches!(o, StixObject::MarkingDefinition(_)))
+            .filter(|o| self.resolver.markings_of(o).tlp > dest.max_tlp)
+            .map(|o| o.id().as_str())
+            .collect();
         let mut markings = BTreeMap::new();
         let mut routed = Vec::new();
         let mut context = Vec::new();
         for o in latest_versions(objects) {
             // Markings are judged again here rather than looked up by
             // position, so a batch is safe even for a different slice.
-            let m = self.resolver.markings_of(o);
+            let mut m = self.resolver.markings_of(o);
             if m.tlp > dest.max_tlp {
                 continue;
+            }
+            for r in &mut m.markings {
+                if let ResolvedMarking::Statement { id, .. } = r {
+                    if hidden_statements.contains(id.as_str()) {
+                        *r = ResolvedMarking::Custom {
+                            id: std::mem::take(id),
+                            name: None,
+                            definition_type: Some("statement".into()),
+                        };
+                    }
+                }
             }
             let id = o.id().as_str();
             let version = version_of(o);
