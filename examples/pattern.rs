@@ -30,9 +30,13 @@ fn error_json(e: &PatternError) -> Value {
 }
 
 fn judge(line: &[u8], options: &ParseOptions) -> Value {
-    let text = String::from_utf8_lossy(line);
-    let text = text.trim_end_matches(['\n', '\r']);
-    let pattern: String = match serde_json::from_str::<Value>(text) {
+    // Read the bytes as they are: JSON text must be UTF-8, and a lossy
+    // conversion would judge a different pattern from the one given.
+    let mut text = line;
+    while let [rest @ .., b'\n' | b'\r'] = text {
+        text = rest;
+    }
+    let pattern: String = match serde_json::from_slice::<Value>(text) {
         Ok(Value::String(s)) => s,
         Ok(other) => {
             return json!({"valid": false, "errors": [{

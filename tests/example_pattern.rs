@@ -17,18 +17,17 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn run(args: &[&str], stdin: &str) -> Vec<Value> {
+    run_bytes(args, stdin.as_bytes())
+}
+
+fn run_bytes(args: &[&str], stdin: &[u8]) -> Vec<Value> {
     let mut child = Command::new(example("pattern"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout)
@@ -99,4 +98,20 @@ fn reports_canonical_form_and_observables() {
     let out = run(&[], "\"[file:name = 'a' AND process:pid = 4]\"\n");
     assert_eq!(out[0]["valid"], true);
     assert_eq!(out[0]["warnings"][0]["kind"], "mixed_object_types");
+}
+
+/// A line that is not UTF-8 is not JSON: it gets an input error, and is
+/// never judged as some other pattern made of replacement characters.
+#[test]
+fn a_line_that_is_not_utf8_is_an_input_error() {
+    let mut input = b"\"[a:b = 'x']\"\n".to_vec();
+    input.extend_from_slice(b"\"[a:b = '\xc3\x28']\"\n");
+    input.extend_from_slice(b"\"[a:b = '\xc3\xa9']\"\r\n");
+    let out = run_bytes(&[], &input);
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["valid"], true);
+    assert_eq!(out[1]["valid"], false, "{}", out[1]);
+    assert_eq!(out[1]["errors"][0]["kind"], "input");
+    assert_eq!(out[2]["valid"], true, "{}", out[2]);
+    assert_eq!(out[2]["canonical"], "[a:b = '\u{e9}']");
 }
