@@ -92,7 +92,7 @@ impl InputSummary {
         if let Some(t) = &report.object_type {
             *self.by_type.entry(t.clone()).or_default() += 1;
         }
-        let key = counted_tlp(report, typed);
+        let key = counted_tlp(report);
         match self.by_tlp.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => self.by_tlp.push((key, 1)),
@@ -144,23 +144,8 @@ impl InputSummary {
 /// The TLP an object counts at in the summary: its most restrictive
 /// official TLP marking, object-level or granular (a granular TLP:RED on
 /// one property makes the object count as TLP:RED, as routing does).
-fn counted_tlp(report: &ObjectReport, typed: Option<&StixObject>) -> TlpKey {
-    let mut key = (report.tlp, report.tlp_version);
-    let granular = typed
-        .and_then(|o| o.common().granular_markings.as_deref())
-        .unwrap_or_default();
-    for g in granular {
-        let official = g
-            .marking_ref
-            .as_ref()
-            .and_then(|r| stix_core::tlp::tlp_by_id(r.as_str()));
-        if let Some(m) = official {
-            if key.0.map_or(true, |level| m.level > level) {
-                key = (Some(m.level), Some(m.version));
-            }
-        }
-    }
-    key
+fn counted_tlp(report: &ObjectReport) -> TlpKey {
+    (report.tlp, report.tlp_version)
 }
 
 /// `TLP:RED (2.0)`, `TLP:WHITE (1.0)`, `unmarked (no TLP)`.

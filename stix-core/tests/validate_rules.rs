@@ -733,3 +733,31 @@ fn pattern_property_names_follow_naming_rules() {
         json!({"pattern": "[file:x_acme_id = 'a' OR file:hashes.'SHA-256' = '6db12788c37247f2316052e142f42f4b259d6561751e5f401a1ae2a6df9c674b']"}),
     ));
 }
+
+/// The level a report gives an object is its most restrictive official TLP
+/// marking, granular ones included: a GREEN object with a TLP:RED pattern
+/// carries RED content (the level routing and the summary use too).
+#[test]
+fn report_tlp_counts_granular_markings() {
+    let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+    let red1 = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+    let base = json!({"type": "indicator", "spec_version": "2.1",
+        "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": T, "modified": T,
+        "pattern": "[domain-name:value = 'x.example']", "pattern_type": "stix", "valid_from": T,
+        "object_marking_refs": [green]});
+    let tlp = |v: &Value| {
+        let r = report(v);
+        (r.objects[0].tlp, r.objects[0].tlp_version)
+    };
+    use stix_core::tlp::{TlpLevel, TlpVersion};
+    assert_eq!(tlp(&base), (Some(TlpLevel::Green), Some(TlpVersion::V2)));
+    let granular = with(
+        base.clone(),
+        json!({"granular_markings": [{"marking_ref": red1, "selectors": ["pattern"]}]}),
+    );
+    assert_eq!(tlp(&granular), (Some(TlpLevel::Red), Some(TlpVersion::V1)));
+    let only_granular = with(granular, json!({"-object_marking_refs": null}));
+    assert_eq!(tlp(&only_granular).0, Some(TlpLevel::Red));
+    let none = with(base, json!({"-object_marking_refs": null}));
+    assert_eq!(tlp(&none), (None, None));
+}

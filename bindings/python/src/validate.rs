@@ -44,7 +44,8 @@ impl PyObjectReport {
     fn spec_version(&self) -> &'static str {
         self.inner.spec_version.as_str()
     }
-    /// The most restrictive TLP level among its markings (`"red"`, …).
+    /// The most restrictive official TLP level among its markings,
+    /// object-level and granular (`"red"`, …).
     #[getter]
     fn tlp(&self) -> Option<String> {
         self.inner.tlp.map(|t| t.to_string())

@@ -69,7 +69,10 @@ pub struct ObjectReport {
     pub object_type: Option<String>,
     /// The STIX version the object was judged by.
     pub spec_version: SpecVersion,
-    /// The most restrictive TLP level among its `object_marking_refs`.
+    /// The most restrictive official TLP level among its markings,
+    /// object-level and granular (`None` without any). Feed-defined and
+    /// unresolved markings need the whole feed: see
+    /// [`crate::marking::MarkingResolver`].
     pub tlp: Option<TlpLevel>,
     /// Which TLP edition that level came from.
     pub tlp_version: Option<TlpVersion>,
@@ -466,10 +469,24 @@ impl Judge {
             }),
         };
 
-        let marking = obj
+        // Granular markings count too: a TLP:RED property makes the object
+        // carry TLP:RED content, whatever its object-level marking says.
+        let object_refs = obj
             .get("object_marking_refs")
             .and_then(JsonView::as_array)
-            .and_then(|refs| tlp::most_restrictive(refs.iter().filter_map(JsonView::as_str)));
+            .unwrap_or_default();
+        let granular_refs = obj
+            .get("granular_markings")
+            .and_then(JsonView::as_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|g| g.get("marking_ref"));
+        let marking = tlp::most_restrictive(
+            object_refs
+                .iter()
+                .chain(granular_refs)
+                .filter_map(JsonView::as_str),
+        );
         let report = ObjectReport {
             index,
             path,
