@@ -144,6 +144,74 @@ fn values_never_break_a_line_based_list() {
     }
 }
 
+/// Only well-formed values of a kind are listed: a wildcard, a spreadsheet
+/// formula or a CSV fragment is not a domain name, and a catch-all range
+/// would block far more than any indicator means. Good values of the same
+/// pattern still land, and the refused ones are reported.
+#[test]
+fn values_that_are_not_what_their_kind_says_are_left_out() {
+    let bad = [
+        "*",
+        "=HYPERLINK(\"http://evil\")",
+        "csv,inject.example\"=cmd|calc",
+        "two words.example",
+        "a..b.example",
+    ];
+    let mut pattern = String::from("[domain-name:value = 'good.example']");
+    for b in bad {
+        pattern.push_str(&format!(
+            " OR [domain-name:value = '{}']",
+            b.replace('\'', "\\'")
+        ));
+    }
+    pattern.push_str(" OR [ipv4-addr:value = '0.0.0.0/0'] OR [ipv4-addr:value = '10.0.0.0/7']");
+    pattern
+        .push_str(" OR [ipv4-addr:value = '198.51.100.0/24'] OR [ipv4-addr:value = '999.1.1.1']");
+    pattern.push_str(" OR [ipv6-addr:value = '::/0'] OR [ipv6-addr:value = '2001:db8::/32']");
+    pattern.push_str(" OR [domain-name:value = 'b\u{fc}cher.example.']");
+    let objects = [indicator(1, &pattern, json!({}))];
+    let b = batch(&objects, "amber");
+    let lists = normalize::blocklists(&b);
+    let all: Vec<&String> = lists.lists.values().flatten().collect();
+    for want in [
+        "good.example",
+        "198.51.100.0/24",
+        "2001:db8::/32",
+        "b\u{fc}cher.example.",
+    ] {
+        assert!(all.iter().any(|v| *v == want), "{want} missing: {all:?}");
+    }
+    for refused in bad
+        .iter()
+        .copied()
+        .chain(["0.0.0.0/0", "10.0.0.0/7", "999.1.1.1", "::/0"])
+    {
+        assert!(!all.iter().any(|v| *v == refused), "{refused} listed");
+        assert!(
+            lists.unsafe_values.iter().any(|v| v == refused),
+            "{refused} not reported"
+        );
+    }
+    // The same judgement in every format that lists values (the STIX
+    // bundle and the JSON-lines records carry the pattern as it is).
+    let r = normalize::render(&b, &OutputFormat::ALL);
+    for f in &r.files {
+        if f.path.ends_with("bundle.json") || f.path.ends_with(".jsonl") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&f.bytes);
+        for refused in ["HYPERLINK", "0.0.0.0/0", "inject.example"] {
+            assert!(
+                !text.contains(refused)
+                    || f.path.ends_with(".jsonl")
+                    || f.path.ends_with("stix.json"),
+                "{refused} in {}",
+                f.path
+            );
+        }
+    }
+}
+
 #[test]
 fn misp_and_xsoar_types() {
     let objects = [

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use libstix::core::marking::MarkingResolver;
 use libstix::core::normalize::blocklist::list_name;
-use libstix::core::normalize::values::is_line_safe;
+use libstix::core::normalize::values::{is_listable, IndicatorValue};
 use libstix::core::normalize::xsoar::xsoar_type;
 use libstix::core::route::Router;
 use libstix::core::tlp::TlpLevel;
@@ -77,7 +77,14 @@ pub fn expected(objects: &[StixObject], ceiling: TlpLevel, now: &Timestamp) -> E
                 v.algorithm.clone(),
                 v.value.trim().to_owned(),
             );
-            if is_line_safe(v.value.trim()) && seen.insert(key) {
+            let listed = IndicatorValue {
+                kind: v.kind,
+                value: v.value.clone(),
+                algorithm: v.algorithm.clone(),
+                object_type: v.object_type.clone(),
+                property: v.property.clone(),
+            };
+            if is_listable(&listed) && seen.insert(key) {
                 usable.push((v.kind, v.algorithm.clone(), v.value.trim().to_owned()));
             }
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use stix_pattern::ObservableKind;
 
 use super::values::{
-    indicator_entries, is_line_safe, skipped, IndicatorEntry, IndicatorValue, SkippedIndicator,
+    indicator_entries, is_listable, skipped, IndicatorEntry, IndicatorValue, SkippedIndicator,
 };
 use crate::route::DestinationBatch;
 
@@ -18,7 +18,8 @@ pub struct Blocklists {
     pub lists: BTreeMap<String, BTreeSet<String>>,
     /// Indicators that gave no values, and why.
     pub skipped: Vec<SkippedIndicator>,
-    /// Values left out because they cannot be written on one line.
+    /// Values left out because they are not what their kind says or cannot
+    /// be written on one line (see [`super::values::is_listable`]).
     pub unsafe_values: Vec<String>,
 }
 
@@ -83,7 +84,7 @@ pub(crate) fn from_entries(entries: &[IndicatorEntry]) -> Blocklists {
                 continue;
             };
             let value = v.value.trim();
-            if !is_line_safe(value) {
+            if !is_listable(v) {
                 out.unsafe_values.push(v.value.clone());
                 continue;
             }

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use stix_pattern::ObservableKind;
 
 use super::context::ContextGraph;
-use super::values::{indicator_entries, is_line_safe, IndicatorEntry, IndicatorValue, SkipReason};
+use super::values::{indicator_entries, is_listable, IndicatorEntry, IndicatorValue, SkipReason};
 use super::LIBSTIX_NAMESPACE;
 use crate::object::StixObject;
 use crate::route::DestinationBatch;
@@ -194,7 +194,7 @@ pub(crate) fn event_from_entries(batch: &DestinationBatch, entries: &[IndicatorE
                 continue;
             };
             let value = v.value.trim();
-            if !is_line_safe(value) {
+            if !is_listable(v) {
                 continue;
             }
             event_level = Some(event_level.map_or(e.value_tlp, |l| l.max(e.value_tlp)));

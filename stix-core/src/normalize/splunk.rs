@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use stix_pattern::ObservableKind;
 
 use super::context::ContextGraph;
-use super::values::{indicator_entries, is_line_safe, IndicatorEntry};
+use super::values::{indicator_entries, is_listable, IndicatorEntry};
 use crate::route::DestinationBatch;
 
 /// One lookup table.
@@ -142,7 +142,7 @@ pub(crate) fn from_entries(
                 continue;
             }
             let value = v.value.trim();
-            if !is_line_safe(value) {
+            if !is_listable(v) {
                 continue;
             }
             let t = tables

@@ -217,3 +217,58 @@ pub fn skipped(entries: &[IndicatorEntry]) -> Vec<SkippedIndicator> {
 pub fn is_line_safe(v: &str) -> bool {
     !v.is_empty() && !v.chars().any(char::is_control)
 }
+
+/// The shortest network prefix listed as a range: a broader one (such as
+/// `0.0.0.0/0`) would block far more than any indicator can mean.
+pub const MIN_IPV4_PREFIX: u8 = 8;
+/// The IPv6 counterpart of [`MIN_IPV4_PREFIX`].
+pub const MIN_IPV6_PREFIX: u8 = 16;
+
+/// True when a value may be listed (a blocklist line, a lookup row, an
+/// import record) as what its kind says: it fits on one line, and for the
+/// kinds that firewalls and DNS filters act on it is well-formed (a host
+/// name, an address, a range no broader than [`MIN_IPV4_PREFIX`] /
+/// [`MIN_IPV6_PREFIX`]). A `*`, a spreadsheet formula or a catch-all range
+/// taken from a pattern would otherwise block, or run, what nobody meant.
+pub fn is_listable(v: &IndicatorValue) -> bool {
+    let value = v.value.trim();
+    if !is_line_safe(value) {
+        return false;
+    }
+    match v.kind {
+        ObservableKind::Domain => is_host_name(value),
+        ObservableKind::Ipv4 => value.parse::<std::net::Ipv4Addr>().is_ok(),
+        ObservableKind::Ipv6 => value.parse::<std::net::Ipv6Addr>().is_ok(),
+        ObservableKind::Ipv4Cidr => {
+            network::<std::net::Ipv4Addr>(value, 32).is_some_and(|p| p >= MIN_IPV4_PREFIX)
+        }
+        ObservableKind::Ipv6Cidr => {
+            network::<std::net::Ipv6Addr>(value, 128).is_some_and(|p| p >= MIN_IPV6_PREFIX)
+        }
+        _ => true,
+    }
+}
+
+/// Labels of letters (any script, for internationalised names), digits,
+/// `-` and `_`, 1 to 63 characters each, 253 at most in all, an optional
+/// final dot.
+fn is_host_name(v: &str) -> bool {
+    let name = v.strip_suffix('.').unwrap_or(v);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+/// The prefix length of `address/prefix`, when both parts are well-formed.
+fn network<A: std::str::FromStr>(v: &str, max: u8) -> Option<u8> {
+    let (address, prefix) = v.split_once('/')?;
+    address.parse::<A>().ok()?;
+    let prefix: u8 = prefix.parse().ok()?;
+    (prefix <= max).then_some(prefix)
+}

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use stix_pattern::ObservableKind;
 
 use super::context::{ContextGraph, RelatedContext};
-use super::values::{indicator_entries, is_line_safe, IndicatorEntry};
+use super::values::{indicator_entries, is_listable, IndicatorEntry};
 use crate::object::StixObject;
 use crate::route::DestinationBatch;
 
@@ -125,7 +125,7 @@ pub(crate) fn from_entries(batch: &DestinationBatch, entries: &[IndicatorEntry])
                 continue;
             }
             let value = v.value.trim();
-            if !is_line_safe(value) {
+            if !is_listable(v) {
                 continue;
             }
             let mut fields = json!({
