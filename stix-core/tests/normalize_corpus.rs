@@ -63,8 +63,10 @@ fn word_level(w: &str) -> Option<TlpLevel> {
     })
 }
 
-/// Levels stated by the feed's own non-official TLP-like definitions.
-fn feed_levels(objects: &[Value]) -> HashMap<String, TlpLevel> {
+/// The feed's own (non-official) marking definitions, with the TLP level
+/// each states (in `definition.tlp`, whatever the definition type, or in
+/// the TLP 2.0 extension), `None` for the others.
+fn feed_levels(objects: &[Value]) -> HashMap<String, Option<TlpLevel>> {
     let mut out = HashMap::new();
     for o in objects {
         if o["type"] != "marking-definition" {
@@ -74,21 +76,30 @@ fn feed_levels(objects: &[Value]) -> HashMap<String, TlpLevel> {
         if official_level(id).is_some() {
             continue;
         }
-        let stated = if o["definition_type"] == "tlp" {
-            o["definition"]["tlp"].as_str().and_then(word_level)
-        } else {
-            o["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]["tlp_2_0"]
-                .as_str()
-                .and_then(word_level)
-        };
-        if let Some(l) = stated {
-            out.insert(id.to_ascii_lowercase(), l);
-        }
+        let stated = o["definition"]["tlp"]
+            .as_str()
+            .and_then(word_level)
+            .or_else(|| {
+                o["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]
+                    ["tlp_2_0"]
+                    .as_str()
+                    .and_then(word_level)
+            });
+        out.insert(id.to_ascii_lowercase(), stated);
     }
     out
 }
 
-fn level(o: &Value, feed: &HashMap<String, TlpLevel>) -> TlpLevel {
+/// A marking's level: official, stated by the feed, none for the feed's
+/// other markings, RED for a reference nobody defines (it fails closed).
+fn marking_level(r: &str, feed: &HashMap<String, Option<TlpLevel>>) -> Option<TlpLevel> {
+    official_level(r).or_else(|| match feed.get(&r.to_ascii_lowercase()) {
+        Some(stated) => *stated,
+        None => Some(TlpLevel::Red),
+    })
+}
+
+fn level(o: &Value, feed: &HashMap<String, Option<TlpLevel>>) -> TlpLevel {
     let refs: Vec<&str> = o["object_marking_refs"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -96,17 +107,16 @@ fn level(o: &Value, feed: &HashMap<String, TlpLevel>) -> TlpLevel {
     let official = refs.iter().filter_map(|r| official_level(r)).max();
     let mut l = official.unwrap_or(TlpLevel::Amber);
     for r in &refs {
-        if let Some(f) = feed.get(&r.to_ascii_lowercase()) {
-            l = l.max(*f);
+        if let Some(f) = marking_level(r, feed) {
+            l = l.max(f);
         }
     }
     for g in o["granular_markings"].as_array().into_iter().flatten() {
-        if let Some(r) = g["marking_ref"].as_str() {
-            if let Some(x) =
-                official_level(r).or_else(|| feed.get(&r.to_ascii_lowercase()).copied())
-            {
-                l = l.max(x);
-            }
+        if let Some(x) = g["marking_ref"]
+            .as_str()
+            .and_then(|r| marking_level(r, feed))
+        {
+            l = l.max(x);
         }
     }
     l
@@ -208,6 +218,9 @@ fn expected_blocklists(raw: &[Value], now: &Timestamp) -> BTreeMap<String, BTree
             continue;
         }
         for v in obs.observables {
+            if !well_formed(v.kind, v.value.trim()) {
+                continue;
+            }
             if let Some(list) = list_of(v.kind, v.algorithm.as_deref(), &v.object_type) {
                 out.entry(list)
                     .or_default()
@@ -216,6 +229,34 @@ fn expected_blocklists(raw: &[Value], now: &Timestamp) -> BTreeMap<String, BTree
         }
     }
     out
+}
+
+/// What may be listed, written here from the rules (host-name labels,
+/// addresses, ranges of /8 or narrower for IPv4 and /16 for IPv6), not
+/// taken from the library.
+fn well_formed(kind: ObservableKind, v: &str) -> bool {
+    let range = |v: &str, min: u8, max: u8, is_addr: &dyn Fn(&str) -> bool| {
+        v.split_once('/').is_some_and(|(a, p)| {
+            is_addr(a) && p.parse::<u8>().is_ok_and(|p| (min..=max).contains(&p))
+        })
+    };
+    let v4 = |a: &str| a.parse::<std::net::Ipv4Addr>().is_ok();
+    let v6 = |a: &str| a.parse::<std::net::Ipv6Addr>().is_ok();
+    !v.is_empty()
+        && !v.chars().any(char::is_control)
+        && match kind {
+            ObservableKind::Domain => v.trim_end_matches('.').split('.').all(|label| {
+                (1..=63).contains(&label.len())
+                    && label
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            }),
+            ObservableKind::Ipv4 => v4(v),
+            ObservableKind::Ipv6 => v6(v),
+            ObservableKind::Ipv4Cidr => range(v, 8, 32, &v4),
+            ObservableKind::Ipv6Cidr => range(v, 16, 128, &v6),
+            _ => true,
+        }
 }
 
 fn raw_objects(bytes: &[u8]) -> Vec<Value> {
