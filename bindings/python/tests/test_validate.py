@@ -75,3 +75,26 @@ def test_corpus_verdicts_agree_with_parse():
         if doc is None:
             continue
         assert sorted(o.index for o in report.objects if not o.valid) == [i.index for i in doc.invalid], path
+
+
+GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
+RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+
+
+def test_a_property_named_twice_makes_a_lone_object_invalid():
+    # JSON parsers keep the last value: the TLP:RED marking would vanish.
+    text = json.dumps(IND)[:-1] + f', "object_marking_refs": ["{RED}"], "object_marking_refs": ["{GREEN}"]}}'
+    r = libstix.validate(text)
+    assert not r.valid
+    (o,) = r.objects
+    assert not o.valid
+    (d,) = [d for d in o.diagnostics if d.rule == "STIX-VAL-02"]
+    assert d.path == "/object_marking_refs" and d.line == 1 and d.column > 0
+
+
+def test_report_tlp_counts_granular_markings():
+    ind = dict(IND, object_marking_refs=[GREEN], granular_markings=[{"marking_ref": RED, "selectors": ["pattern"]}])
+    (o,) = libstix.validate(bundle(ind)).objects
+    assert o.tlp == "TLP:RED"
+    (o,) = libstix.validate(bundle(dict(IND, object_marking_refs=[GREEN]))).objects
+    assert o.tlp == "TLP:GREEN"
