@@ -74,7 +74,8 @@ pub struct BundleReader<R> {
     max: usize,
     /// Top-level property names met so far, to catch a repeated one (which
     /// JSON parsers resolve silently, last one wins, hiding e.g. a marking).
-    top_keys: Vec<String>,
+    /// A set, since a lone object may have any number of properties.
+    top_keys: std::collections::HashSet<String>,
 }
 
 impl<R: Read> BundleReader<R> {
@@ -91,7 +92,7 @@ impl<R: Read> BundleReader<R> {
             line_start: 0,
             state: State::Start,
             header: BundleHeader::default(),
-            top_keys: Vec::new(),
+            top_keys: std::collections::HashSet::new(),
             scratch: Vec::new(),
             max: DEFAULT_MAX_OBJECT_SIZE,
         }
@@ -404,7 +405,7 @@ impl<R: Read> BundleReader<R> {
                         Value::String(s) => s,
                         _ => return Err(self.json_err("expected a property name")),
                     };
-                    if self.top_keys.contains(&key) {
+                    if !self.top_keys.insert(key.clone()) {
                         let mut d = crate::Diagnostic::error(
                             None,
                             format!("/{}", crate::diagnostic::pointer_escape(&key)),
@@ -414,8 +415,6 @@ impl<R: Read> BundleReader<R> {
                         d.line = Some(kstart.line);
                         d.column = Some(kstart.column);
                         self.header.diagnostics.push(d);
-                    } else {
-                        self.top_keys.push(key.clone());
                     }
                     self.expect(b':')?;
                     self.skip_ws()?;
