@@ -92,7 +92,9 @@ impl InputSummary {
         if let Some(t) = &report.object_type {
             *self.by_type.entry(t.clone()).or_default() += 1;
         }
-        let key = counted_tlp(report);
+        // The report's level already counts granular TLP markings, as
+        // routing does.
+        let key: TlpKey = (report.tlp, report.tlp_version);
         match self.by_tlp.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => self.by_tlp.push((key, 1)),
@@ -139,13 +141,6 @@ impl InputSummary {
             }
         }
     }
-}
-
-/// The TLP an object counts at in the summary: its most restrictive
-/// official TLP marking, object-level or granular (a granular TLP:RED on
-/// one property makes the object count as TLP:RED, as routing does).
-fn counted_tlp(report: &ObjectReport) -> TlpKey {
-    (report.tlp, report.tlp_version)
 }
 
 /// `TLP:RED (2.0)`, `TLP:WHITE (1.0)`, `unmarked (no TLP)`.

@@ -157,7 +157,9 @@ pub struct ObjectMarkings {
     pub tlp_version: Option<TlpVersion>,
     /// The default in force for unmarked content.
     pub unmarked_default: TlpLevel,
-    /// The level of the object as a whole before granular markings.
+    /// The level of the object as a whole before granular markings: the
+    /// official object-level TLP or the unmarked default, raised by
+    /// feed-defined TLP markings and unresolved references.
     pub base: TlpLevel,
     /// Granular TLP markings.
     pub granular: Vec<GranularTlp>,
@@ -167,8 +169,8 @@ pub struct ObjectMarkings {
 
 impl ObjectMarkings {
     /// The level of the object as a whole, before granular markings: the
-    /// object-level TLP (raised by feed-defined TLP markings), or the
-    /// unmarked default.
+    /// object-level TLP or the unmarked default, raised by feed-defined TLP
+    /// markings and unresolved references.
     pub fn base_level(&self) -> TlpLevel {
         self.base
     }
@@ -286,7 +288,9 @@ impl MarkingResolver {
     pub fn markings_of(&self, object: &StixObject) -> ObjectMarkings {
         let mut markings: Vec<ResolvedMarking> = Vec::new();
         let mut object_tlp: Option<(TlpLevel, TlpVersion)> = None;
-        let mut feed_level: Option<TlpLevel> = None;
+        // Raised by feed-defined TLP markings and unresolved references:
+        // they can only make the object more restrictive.
+        let mut raised: Option<TlpLevel> = None;
         let mut unresolved = false;
         for r in object.object_marking_refs() {
             let m = self.resolve(r.as_str());
@@ -297,12 +301,12 @@ impl MarkingResolver {
                     object_tlp = Some((*level, *version));
                 }
                 ResolvedMarking::FeedTlp { level, .. } => {
-                    feed_level = Some(feed_level.map_or(*level, |l| l.max(*level)));
+                    raised = Some(raised.map_or(*level, |l| l.max(*level)));
                 }
                 ResolvedMarking::Unknown { .. } => {
                     unresolved = true;
                     let level = self.settings.unresolved;
-                    feed_level = Some(feed_level.map_or(level, |l| l.max(level)));
+                    raised = Some(raised.map_or(level, |l| l.max(level)));
                 }
                 _ => {}
             }
@@ -341,7 +345,7 @@ impl MarkingResolver {
         };
         let base = object_tlp
             .map_or(unmarked_default, |(l, _)| l)
-            .max(feed_level.unwrap_or(TlpLevel::Clear));
+            .max(raised.unwrap_or(TlpLevel::Clear));
         let tlp = granular.iter().map(|g| g.level).fold(base, TlpLevel::max);
         ObjectMarkings {
             tlp,

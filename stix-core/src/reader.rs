@@ -78,6 +78,9 @@ pub struct BundleReader<R> {
     top_keys: std::collections::HashSet<String>,
 }
 
+/// The rule of a property name repeated in one JSON object.
+pub(crate) const RULE_REPEATED_NAME: &str = "STIX-VAL-02";
+
 impl<R: Read> BundleReader<R> {
     /// A reader over `src` with the default size limit.
     pub fn new(src: R) -> Self {
@@ -409,7 +412,7 @@ impl<R: Read> BundleReader<R> {
                         let mut d = crate::Diagnostic::error(
                             None,
                             format!("/{}", crate::diagnostic::pointer_escape(&key)),
-                            "STIX-VAL-02",
+                            RULE_REPEATED_NAME,
                             format!("property `{key}` appears more than once"),
                         );
                         d.line = Some(kstart.line);

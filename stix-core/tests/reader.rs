@@ -335,6 +335,23 @@ fn repeated_top_level_property_is_an_error() {
         );
     }
 
+    // The reader's other findings are about bundles: a lone object with a
+    // property named `objects` gets none of them.
+    let custom =
+        r#"{"type": "x-a", "id": "x-a--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061", "objects": 5}"#;
+    let mut reader =
+        stix_core::validate::ValidatingReader::new(custom.as_bytes(), Default::default());
+    assert_eq!(reader.by_ref().count(), 0);
+    let report = reader.finish().lone_object.expect("a lone object");
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("bundle")),
+        "{:?}",
+        report.diagnostics
+    );
+
     // At bundle level: reported on the bundle, the objects still read.
     let bundle = r#"{"type": "bundle", "id": "bundle--6d1f3b52-2c4a-4f9e-8e21-0a6b4d2f8c01", "id": "bundle--6d1f3b52-2c4a-4f9e-8e21-0a6b4d2f8c02", "objects": [{"type": "x-a", "id": "x-a--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"}]}"#;
     let mut reader =

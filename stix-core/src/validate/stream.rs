@@ -105,9 +105,14 @@ impl<R: Read> ValidatingReader<R> {
             if lone {
                 self.validator.in_bundle = false;
                 let mut report = self.validator.check_object(0, &view);
-                // What only the reader saw (a repeated property name) is
-                // lost from the reassembled object, so add it here.
-                for d in &header.diagnostics {
+                // A repeated property name is lost from the reassembled
+                // object: only the reader saw it. (Its other findings are
+                // about bundle shape and do not apply to an object.)
+                let repeated = header
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.rule == crate::reader::RULE_REPEATED_NAME);
+                for d in repeated {
                     let mut d = d.clone();
                     d.object_id = report.id.clone();
                     report.diagnostics.push(d);
